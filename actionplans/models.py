@@ -1,0 +1,1 @@
+"""Gaps, priorities and the action plan (issues 6-8)."""

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from socplan import views
+
+admin.site.site_header = "socplan administration"
+admin.site.site_title = "socplan admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("join/<uuid:code>/", views.magic_link, name="magic_link"),
+    path("join/<uuid:code>/new-link/", views.new_magic_link, name="new_magic_link"),
+    path("w/", include("workshops.urls")),
+    path("admin/", admin.site.urls),
+]

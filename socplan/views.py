@@ -1,0 +1,95 @@
+"""Base views: the home page, staff sign-in and participants' magic links."""
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from workshops.access import public, remember_link_workshop, signed_in
+from workshops.links import send_magic_link, user_for_token
+from workshops.models import Membership, Workshop
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return TemplateResponse(request, "landing.html")
+    workshops = (
+        Workshop.objects.visible_to(request.user)
+        .select_related("county__state")
+        .order_by("county__name", "-cycle")
+    )
+    return TemplateResponse(request, "home.html", {"workshops": workshops})
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = public(StaffLoginView.as_view())
+logout_view = signed_in(auth_views.LogoutView.as_view())
+
+
+class NewLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="The address your invitation was sent to.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Confirm page of a participant's link; signs in on POST only (scanners prefetch GETs)."""
+    workshop = get_object_or_404(Workshop.objects.select_related("county__state"), code=code)
+    token = request.POST.get("token") or request.GET.get("token") or ""
+    user = user_for_token(workshop, token)
+    if user is not None and request.method == "POST":
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        remember_link_workshop(request, workshop)
+        messages.success(request, f"Welcome, {user.get_full_name() or user.email}.")
+        return redirect(workshop)
+    if user is not None:
+        context = {"workshop": workshop, "token": token, "person": user}
+        return TemplateResponse(request, "registration/magic_link_confirm.html", context)
+    return TemplateResponse(
+        request,
+        "registration/magic_link_invalid.html",
+        {"workshop": workshop, "form": NewLinkForm()},
+        status=400,
+    )
+
+
+@public
+@require_http_methods(["POST"])
+def new_magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
+    """Email a fresh link to a member of the workshop; says the same whoever asks."""
+    workshop = get_object_or_404(Workshop, code=code)
+    form = NewLinkForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "registration/magic_link_invalid.html",
+            {"workshop": workshop, "form": form},
+            status=400,
+        )
+    membership = (
+        Membership.objects.select_related("user", "workshop")
+        .filter(workshop=workshop, user__email__iexact=form.cleaned_data["email"])
+        .first()
+    )
+    if membership is not None and not membership.link_sent_recently():
+        send_magic_link(membership)
+    return TemplateResponse(
+        request,
+        "registration/magic_link_sent.html",
+        {"workshop": workshop, "email": form.cleaned_data["email"]},
+    )

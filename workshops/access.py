@@ -1,0 +1,131 @@
+"""Who may do what in a workshop, and the decorators every view uses to say so.
+
+Every view carries an ``access_policy`` attribute set by one of the decorators here (or by
+``public``); a test fails when a URL pattern's view has none. Outsiders of a workshop get 404,
+members lacking a right get 403.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from workshops.models import Membership, StateReviewer, Workshop
+
+SESSION_WORKSHOPS_KEY = "link_workshops"
+
+
+class Perm(StrEnum):
+    VIEW = "view"  # see the workshop's pages
+    PARTICIPATE = "participate"  # own survey, data-table row, votes, personal plan
+    PREPARE = "prepare"  # meetings, roster, invitations
+    RUN = "run"  # sessions, debriefs, live activities
+    EDIT_PLAN = "edit_plan"  # gaps, priorities, the action plan
+    MANAGE = "manage"  # assign facilitators and committee, configure the workshop
+    REVIEW = "review"  # approve plans, state-level decisions
+
+
+class Role(StrEnum):
+    """Everyone's role in a workshop, the state team's included (which is not a membership)."""
+
+    REVIEWER = "reviewer"
+    FACILITATOR = Membership.Role.FACILITATOR.value
+    COMMITTEE = Membership.Role.COMMITTEE.value
+    PARTICIPANT = Membership.Role.PARTICIPANT.value
+
+    @property
+    def label(self) -> str:
+        if self is Role.REVIEWER:
+            return "State reviewer"
+        return Membership.Role(self.value).label
+
+
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {
+    Role.REVIEWER: frozenset(Perm),
+    Role.FACILITATOR: frozenset(
+        {Perm.VIEW, Perm.PARTICIPATE, Perm.PREPARE, Perm.RUN, Perm.EDIT_PLAN}
+    ),
+    Role.COMMITTEE: frozenset({Perm.VIEW, Perm.PARTICIPATE, Perm.PREPARE, Perm.EDIT_PLAN}),
+    Role.PARTICIPANT: frozenset({Perm.VIEW, Perm.PARTICIPATE}),
+}
+
+
+@dataclass(frozen=True)
+class WorkshopAccess:
+    workshop: Workshop
+    role: Role
+    membership: Membership | None
+
+    def can(self, perm: Perm) -> bool:
+        return perm in ROLE_PERMS[self.role]
+
+
+def link_only(user) -> bool:
+    """People without a password (participants) are only let into workshops of their link."""
+    return not user.has_usable_password()
+
+
+def remember_link_workshop(request: HttpRequest, workshop: Workshop) -> None:
+    codes = set(request.session.get(SESSION_WORKSHOPS_KEY, []))
+    codes.add(str(workshop.code))
+    request.session[SESSION_WORKSHOPS_KEY] = sorted(codes)
+
+
+def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
+    """The user's access to the workshop, or 404 if they have none."""
+    user = request.user
+    workshop = Workshop.objects.select_related("county__state").filter(code=code).first()
+    if workshop is None or not user.is_authenticated:
+        raise Http404("No such workshop.")
+    if StateReviewer.objects.filter(user=user, state_id=workshop.county.state_id).exists():
+        return WorkshopAccess(workshop, Role.REVIEWER, None)
+    membership = (
+        Membership.objects.select_related("system").filter(workshop=workshop, user=user).first()
+    )
+    if membership is None:
+        raise Http404("No such workshop.")
+    if link_only(user) and str(workshop.code) not in request.session.get(
+        SESSION_WORKSHOPS_KEY, []
+    ):
+        raise Http404("No such workshop.")
+    return WorkshopAccess(workshop, Role(membership.role), membership)
+
+
+def workshop_view(perm: Perm) -> Callable:
+    """For views under /w/<code>/: 404 for outsiders, 403 without ``perm``.
+
+    The view is called with ``workshop`` instead of ``code`` and finds the caller's access
+    in ``request.access``.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, code: UUID, *args, **kwargs) -> HttpResponse:
+            access = workshop_access(request, code)
+            if not access.can(perm):
+                raise PermissionDenied(f"Your role in this workshop cannot {perm.value}.")
+            request.access = access
+            return view(request, access.workshop, *args, **kwargs)
+
+        wrapped.access_policy = f"workshop:{perm.value}"
+        return wrapped
+
+    return decorator
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in person; the view itself narrows what they see to their own workshops."""
+    view.access_policy = "signed-in"
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Open to anyone, signed in or not (login, magic links, the landing page)."""
+    view = login_not_required(view)
+    view.access_policy = "public"
+    return view

@@ -1,0 +1,105 @@
+"""Load the demo county: a state team, a facilitator, a committee member and participants."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from workshops.links import magic_link_url
+from workshops.models import County, Membership, StateReviewer, System, Workshop
+
+DEMO_PASSWORD = "soc-demo-2026"  # noqa: S105 - printed for the demo; refused in production
+DEMO_COUNTY = "Tompkins"
+DEMO_CYCLE = 2026
+
+STAFF = [
+    # username, first, last, email, role (None: state reviewer), agency
+    ("reviewer", "Renee", "Walker", "reviewer@example.org", None, "NYS SOC Team"),
+    ("facilitator", "Frank", "Ortiz", "facilitator@example.org", Membership.Role.FACILITATOR,
+     "NYS SOC Team"),
+    ("committee", "Carla", "Nguyen", "committee@example.org", Membership.Role.COMMITTEE,
+     "Tompkins County Mental Health"),
+]  # fmt: skip
+
+PARTICIPANTS = [
+    # first, last, system slug, agency, job title
+    ("Maria", "Lopez", "mental-health", "Tompkins County Mental Health Services", "Director"),
+    ("James", "Carter", "child-welfare", "Department of Social Services", "Deputy Commissioner"),
+    ("Aisha", "Khan", "education", "Ithaca City School District", "Director of Student Services"),
+    ("Tom", "Becker", "juvenile-justice", "County Probation", "Supervisor"),
+    ("Linda", "Park", "caregivers", "Families Together in NYS", "Family Peer Advocate"),
+    ("Devon", "Reyes", "youth", "Youth Advisory Council", "Youth Advocate"),
+    ("Sara", "Goldberg", "public-health", "Tompkins County Whole Health", "Program Manager"),
+    ("Paul", "Mensah", "crisis", "Crisis Services of Tompkins", "Program Director"),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo county's workshop and print how to sign in as each role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DJANGO_ENV=production."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options):
+        if settings.PRODUCTION and not force:
+            raise CommandError("seed_demo creates accounts with a known password: not in production.")
+        county = County.objects.select_related("state").get(state__code="NY", name=DEMO_COUNTY)
+        workshop, _ = Workshop.objects.get_or_create(
+            county=county,
+            cycle=DEMO_CYCLE,
+            title=f"{DEMO_COUNTY} County SOC Action Planning Workshop",
+        )
+        User = get_user_model()
+        staff_lines = []
+        for username, first, last, email, role, agency in STAFF:
+            user, _ = User.objects.update_or_create(
+                username=username, defaults={"first_name": first, "last_name": last, "email": email}
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role is None:
+                StateReviewer.objects.get_or_create(user=user, state=county.state)
+                label = f"State reviewer ({county.state.code})"
+            else:
+                Membership.objects.update_or_create(
+                    workshop=workshop, user=user, defaults={"role": role, "agency": agency}
+                )
+                label = role.label
+            staff_lines.append(f"  {label:<24} username {username:<12} password {DEMO_PASSWORD}")
+
+        systems = {system.slug: system for system in System.objects.all()}
+        participant_lines = []
+        for first, last, slug, agency, title in PARTICIPANTS:
+            email = f"{first}.{last}@example.org".lower()
+            user, _ = User.objects.update_or_create(
+                username=email, defaults={"first_name": first, "last_name": last, "email": email}
+            )
+            user.set_unusable_password()
+            user.save()
+            membership, _ = Membership.objects.update_or_create(
+                workshop=workshop,
+                user=user,
+                defaults={
+                    "role": Membership.Role.PARTICIPANT,
+                    "system": systems[slug],
+                    "agency": agency,
+                    "title": title,
+                },
+            )
+            participant_lines.append(
+                f"  {first} {last} ({systems[slug].name})\n    {magic_link_url(membership)}"
+            )
+
+        out = self.stdout.write
+        out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
+        out("Staff sign in at /login/ with:")
+        out("\n".join(staff_lines))
+        out(
+            "Participants have no password; each opens their magic link "
+            f"(works once, expires in {settings.SESAME_MAX_AGE.days} days; "
+            "run seed_demo again for fresh ones):"
+        )
+        out("\n".join(participant_lines))
