@@ -54,7 +54,7 @@ def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
     user = user_for_token(workshop, token)
     if user is not None and request.method == "POST":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        remember_link_workshop(request, workshop)
+        remember_link_workshop(request.session, workshop)
         messages.success(request, f"Welcome, {user.get_full_name() or user.email}.")
         return redirect(workshop)
     if user is not None:

@@ -70,10 +70,11 @@ def link_only(user) -> bool:
     return not user.has_usable_password()
 
 
-def remember_link_workshop(request: HttpRequest, workshop: Workshop) -> None:
-    codes = set(request.session.get(SESSION_WORKSHOPS_KEY, []))
+def remember_link_workshop(session, workshop: Workshop) -> None:
+    """Lets a signed-in participant into the workshop whose link they used."""
+    codes = set(session.get(SESSION_WORKSHOPS_KEY, []))
     codes.add(str(workshop.code))
-    request.session[SESSION_WORKSHOPS_KEY] = sorted(codes)
+    session[SESSION_WORKSHOPS_KEY] = sorted(codes)
 
 
 def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
@@ -89,9 +90,7 @@ def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
     )
     if membership is None:
         raise Http404("No such workshop.")
-    if link_only(user) and str(workshop.code) not in request.session.get(
-        SESSION_WORKSHOPS_KEY, []
-    ):
+    if link_only(user) and str(workshop.code) not in request.session.get(SESSION_WORKSHOPS_KEY, []):
         raise Http404("No such workshop.")
     return WorkshopAccess(workshop, Role(membership.role), membership)
 

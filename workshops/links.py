@@ -22,7 +22,11 @@ def link_scope(workshop: Workshop) -> str:
 
 def magic_link_url(membership: Membership) -> str:
     path = reverse("magic_link", args=[membership.workshop.code])
-    return settings.SITE_URL + path + get_query_string(membership.user, link_scope(membership.workshop))
+    return (
+        settings.SITE_URL
+        + path
+        + get_query_string(membership.user, link_scope(membership.workshop))
+    )
 
 
 def user_for_token(workshop: Workshop, token: str):

@@ -69,7 +69,9 @@ class StateReviewer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "state"], name="workshops_statereviewer_unique"),
+            models.UniqueConstraint(
+                fields=["user", "state"], name="workshops_statereviewer_unique"
+            ),
         ]
 
     def __str__(self) -> str:

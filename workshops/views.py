@@ -14,9 +14,7 @@ from workshops.models import Membership, System, Workshop
 
 @workshop_view(Perm.VIEW)
 def detail(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
-    counts = dict(
-        workshop.memberships.values_list("role").annotate(n=Count("id")).order_by()
-    )
+    counts = dict(workshop.memberships.values_list("role").annotate(n=Count("id")).order_by())
     context = {
         "workshop": workshop,
         "stages": Workshop.Stage.choices,

@@ -45,7 +45,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, force: bool = False, **options):
         if settings.PRODUCTION and not force:
-            raise CommandError("seed_demo creates accounts with a known password: not in production.")
+            raise CommandError(
+                "seed_demo creates accounts with a known password: not in production."
+            )
         county = County.objects.select_related("state").get(state__code="NY", name=DEMO_COUNTY)
         workshop, _ = Workshop.objects.get_or_create(
             county=county,

@@ -1,0 +1,75 @@
+"""The shared cast: one workshop and a person in each role, plus outsiders."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    MembershipFactory,
+    ParticipantFactory,
+    StateReviewerFactory,
+    UserFactory,
+    WorkshopFactory,
+    county,
+)
+from workshops.access import remember_link_workshop
+from workshops.models import Membership, State, Workshop
+
+
+@dataclass
+class Cast:
+    workshop: Workshop
+    reviewer: object
+    facilitator: Membership
+    committee: Membership
+    participant: Membership
+    outsider: Membership  # facilitator of another county's workshop
+    other_reviewer: object  # state reviewer of another state
+
+    def user(self, role: str):
+        person = getattr(self, role)
+        return person.user if isinstance(person, Membership) else person
+
+
+ROLES = [
+    "reviewer",
+    "facilitator",
+    "committee",
+    "participant",
+    "outsider",
+    "other_reviewer",
+]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    workshop = WorkshopFactory(title="Tompkins SOC Workshop")
+    other = WorkshopFactory(county=county("Erie"), title="Erie SOC Workshop")
+    vermont = State.objects.create(code="VT", name="Vermont")
+    return Cast(
+        workshop=workshop,
+        reviewer=StateReviewerFactory(user__username="reviewer").user,
+        facilitator=MembershipFactory(workshop=workshop, user__username="facilitator"),
+        committee=MembershipFactory(
+            workshop=workshop, user__username="committee", role=Membership.Role.COMMITTEE
+        ),
+        participant=ParticipantFactory(workshop=workshop, user__username="participant"),
+        outsider=MembershipFactory(workshop=other, user__username="outsider"),
+        other_reviewer=StateReviewerFactory(user__username="vt-reviewer", state=vermont).user,
+    )
+
+
+def sign_in(client: Client, user, workshop: Workshop | None = None) -> Client:
+    """Sign the client in as the user; participants also get the workshop of their link."""
+    client.force_login(user)
+    if workshop is not None and not user.has_usable_password():
+        session = client.session
+        remember_link_workshop(session, workshop)
+        session.save()
+    return client
+
+
+@pytest.fixture
+def user_factory(db):
+    return UserFactory

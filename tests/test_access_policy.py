@@ -1,0 +1,113 @@
+"""Every URL has an access policy, and every workshop URL is in the role matrix.
+
+Later issues add their workshop pages to ``ROUTES``; a URL left out fails
+``test_it_covers_every_workshop_url``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES, Cast, sign_in
+from workshops.access import ROLE_PERMS, Perm, Role
+
+# Views that are not ours: Django's admin guards itself (staff only, its own login).
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def walk(patterns, namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in EXEMPT_NAMESPACES:
+                continue
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}", pattern.callback
+
+
+def test_it_gives_every_url_an_access_policy():
+    missing = [name for name, view in walk(get_resolver().url_patterns)
+               if not hasattr(view, "access_policy")]  # fmt: skip
+    assert missing == [], f"URL patterns without an access policy: {missing}"
+
+
+@dataclass(frozen=True)
+class Route:
+    """A workshop URL, the right it needs and what a caller with that right gets."""
+
+    name: str
+    perm: Perm
+    method: str = "get"
+    ok: int = 200
+    kwargs: Callable[[Cast], dict] = field(default=lambda cast: {})
+    data: Callable[[Cast], dict] = field(default=lambda cast: {})
+
+    def url(self, cast: Cast) -> str:
+        return reverse(self.name, kwargs={"code": cast.workshop.code, **self.kwargs(cast)})
+
+
+ROUTES = [
+    Route("workshops:detail", Perm.VIEW),
+    Route("workshops:people", Perm.PREPARE),
+    Route(
+        "workshops:send_link",
+        Perm.PREPARE,
+        method="post",
+        ok=302,
+        kwargs=lambda cast: {"member_id": cast.participant.pk},
+    ),
+]
+
+IN_WORKSHOP = {
+    "reviewer": Role.REVIEWER,
+    "facilitator": Role.FACILITATOR,
+    "committee": Role.COMMITTEE,
+    "participant": Role.PARTICIPANT,
+}
+
+
+def expected_status(route: Route, role: str) -> int:
+    if role not in IN_WORKSHOP:
+        return 404
+    return route.ok if route.perm in ROLE_PERMS[IN_WORKSHOP[role]] else 403
+
+
+def test_it_covers_every_workshop_url():
+    workshop_urls = {
+        name
+        for name, view in walk(get_resolver().url_patterns)
+        if getattr(view, "access_policy", "").startswith("workshop:")
+    }
+    assert workshop_urls == {route.name for route in ROUTES}
+
+
+def test_it_matches_route_perms_to_view_policies():
+    views = dict(walk(get_resolver().url_patterns))
+    for route in ROUTES:
+        assert views[route.name].access_policy == f"workshop:{route.perm.value}", route.name
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method}-{r.name}")
+@pytest.mark.parametrize("role", ROLES)
+def test_it_answers_each_role(client, cast, route, role):
+    sign_in(client, cast.user(role), cast.workshop)
+    response = getattr(client, route.method)(route.url(cast), route.data(cast))
+    assert response.status_code == expected_status(route, role)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method}-{r.name}")
+def test_it_sends_anonymous_callers_to_login(client, cast, route):
+    response = getattr(client, route.method)(route.url(cast))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method}-{r.name}")
+def test_it_hides_workshops_from_participants_of_other_links(client, cast, route):
+    """A participant signed in through another workshop's link is an outsider here."""
+    sign_in(client, cast.participant.user)
+    response = getattr(client, route.method)(route.url(cast))
+    assert response.status_code == 404
