@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,8 +30,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "home.html", {"workshops": workshops})
 
 
+class StaffLoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets the field's max_length after building its validators; without this an
+        # overlong username reaches django-axes, whose attempt log cannot store it.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class StaffLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    form_class = StaffLoginForm
     redirect_authenticated_user = True
 
 
