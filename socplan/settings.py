@@ -273,3 +273,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Workshops
+MAX_PARTICIPANTS = env_int("MAX_PARTICIPANTS", 30)

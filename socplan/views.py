@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from workshops.access import public, remember_link_workshop, signed_in
@@ -67,9 +68,13 @@ def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
     if user is not None and request.method == "POST":
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         remember_link_workshop(request.session, workshop)
+        workshop.memberships.filter(user=user, accepted_at=None).update(accepted_at=timezone.now())
         messages.success(request, f"Welcome, {user.get_full_name() or user.email}.")
         return redirect(workshop)
     if user is not None:
+        workshop.memberships.filter(user=user, link_opened_at=None).update(
+            link_opened_at=timezone.now()
+        )
         context = {"workshop": workshop, "token": token, "person": user}
         return TemplateResponse(request, "registration/magic_link_confirm.html", context)
     return TemplateResponse(

@@ -6,15 +6,17 @@ import pytest
 from django.test import Client
 
 from tests.factories import (
+    MeetingFactory,
     MembershipFactory,
     ParticipantFactory,
+    SessionFactory,
     StateReviewerFactory,
     UserFactory,
     WorkshopFactory,
     county,
 )
 from workshops.access import remember_link_workshop
-from workshops.models import Membership, State, Workshop
+from workshops.models import Meeting, Membership, State, Workshop, WorkshopSession
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Cast:
     participant: Membership
     outsider: Membership  # facilitator of another county's workshop
     other_reviewer: object  # state reviewer of another state
+    meeting: Meeting
+    session: WorkshopSession
 
     def user(self, role: str):
         person = getattr(self, role)
@@ -49,6 +53,8 @@ def cast(db) -> Cast:
     vermont = State.objects.create(code="VT", name="Vermont")
     return Cast(
         workshop=workshop,
+        meeting=MeetingFactory(workshop=workshop),
+        session=SessionFactory(workshop=workshop),
         reviewer=StateReviewerFactory(user__username="reviewer").user,
         facilitator=MembershipFactory(workshop=workshop, user__username="facilitator"),
         committee=MembershipFactory(

@@ -1,10 +1,21 @@
 """Factories for tests: reference data (states, counties, systems) comes from the migrations."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
-from workshops.models import County, Membership, StateReviewer, System, Workshop
+from workshops.models import (
+    County,
+    Meeting,
+    Membership,
+    StateReviewer,
+    System,
+    Workshop,
+    WorkshopSession,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -66,3 +77,25 @@ class StateReviewerFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     state = factory.LazyFunction(lambda: county().state)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A future online session (use ``formats.plan_sessions`` for a whole series)."""
+
+    class Meta:
+        model = WorkshopSession
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    mode = WorkshopSession.Mode.ONLINE
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    duration_minutes = 120
+    meeting_link = "https://zoom.example.org/j/123456"

@@ -49,17 +49,58 @@ class Route:
         return reverse(self.name, kwargs={"code": cast.workshop.code, **self.kwargs(cast)})
 
 
+def member(cast: Cast) -> dict:
+    return {"member_id": cast.participant.pk}
+
+
+def meeting(cast: Cast) -> dict:
+    return {"meeting_id": cast.meeting.pk}
+
+
+def session(cast: Cast) -> dict:
+    return {"number": cast.session.number}
+
+
+# Each issue adds its workshop URLs here. ``ok`` is what a caller with the right gets
+# (POSTs without data answer with the form and its errors, or redirect when they need none).
 ROUTES = [
     Route("workshops:detail", Perm.VIEW),
-    Route("workshops:people", Perm.PREPARE),
-    Route(
-        "workshops:send_link",
-        Perm.PREPARE,
-        method="post",
-        ok=302,
-        kwargs=lambda cast: {"member_id": cast.participant.pk},
-    ),
-]
+    Route("workshops:edit", Perm.MANAGE),
+    Route("workshops:edit", Perm.MANAGE, method="post"),
+    Route("workshops:team", Perm.MANAGE),
+    Route("workshops:team", Perm.MANAGE, method="post"),
+    Route("workshops:team_remove", Perm.MANAGE, method="post", ok=302,
+          kwargs=lambda cast: {"member_id": cast.committee.pk}),
+    Route("workshops:stage", Perm.RUN, method="post", ok=302),
+    Route("workshops:meetings", Perm.PREPARE),
+    Route("workshops:meeting_new", Perm.PREPARE),
+    Route("workshops:meeting_new", Perm.PREPARE, method="post"),
+    Route("workshops:meeting", Perm.PREPARE, kwargs=meeting),
+    Route("workshops:meeting", Perm.PREPARE, method="post", kwargs=meeting),
+    Route("workshops:format", Perm.PREPARE),
+    Route("workshops:format", Perm.PREPARE, method="post"),
+    Route("workshops:sessions", Perm.VIEW),
+    Route("workshops:series_ics", Perm.VIEW),
+    Route("workshops:session", Perm.VIEW, kwargs=session),
+    Route("workshops:session_edit", Perm.PREPARE, kwargs=session),
+    Route("workshops:session_edit", Perm.PREPARE, method="post", kwargs=session),
+    Route("workshops:session_ics", Perm.VIEW, kwargs=session),
+    Route("workshops:debrief", Perm.RUN, kwargs=session),
+    Route("workshops:debrief", Perm.RUN, method="post", kwargs=session),
+    Route("workshops:roster", Perm.PREPARE),
+    Route("workshops:roster_add", Perm.PREPARE),
+    Route("workshops:roster_add", Perm.PREPARE, method="post"),
+    Route("workshops:roster_import", Perm.PREPARE),
+    Route("workshops:roster_import", Perm.PREPARE, method="post"),
+    Route("workshops:roster_edit", Perm.PREPARE, kwargs=member),
+    Route("workshops:roster_edit", Perm.PREPARE, method="post", kwargs=member),
+    Route("workshops:invite", Perm.PREPARE, method="post", ok=302, kwargs=member),
+    Route("workshops:invite_all", Perm.PREPARE, method="post", ok=302),
+    Route("workshops:runner", Perm.RUN, kwargs=session),
+    Route("workshops:runner_move", Perm.RUN, method="post", ok=302, kwargs=session),
+    Route("workshops:live", Perm.VIEW),
+    Route("workshops:live_poll", Perm.VIEW),
+]  # fmt: skip
 
 IN_WORKSHOP = {
     "reviewer": Role.REVIEWER,

@@ -117,6 +117,19 @@ def workshop_view(perm: Perm) -> Callable:
     return decorator
 
 
+def state_reviewer(view: Callable) -> Callable:
+    """Members of a state SOC team; 403 for anyone else signed in."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated or not request.user.state_roles.exists():
+            raise PermissionDenied("Only the state SOC team can do this.")
+        return view(request, *args, **kwargs)
+
+    wrapped.access_policy = "state-reviewer"
+    return wrapped
+
+
 def signed_in(view: Callable) -> Callable:
     """Any signed-in person; the view itself narrows what they see to their own workshops."""
     view.access_policy = "signed-in"

@@ -5,12 +5,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 LINK_RESEND_INTERVAL = timedelta(minutes=2)
+
+
+def default_max_participants() -> int:
+    return settings.MAX_PARTICIPANTS
 
 
 class State(models.Model):
@@ -100,12 +104,23 @@ class Workshop(models.Model):
         IMPLEMENT = "implement", "Implement"
         REVISE = "revise", "Revise"
 
+    class Format(models.TextChoices):
+        VIRTUAL = "virtual", "Virtual: five 2-hour sessions, weekly, online"
+        HYBRID = "hybrid", "Hybrid: three 2-hour online sessions and one 3.5-hour in person"
+        IN_PERSON = "in_person", "In person: one full day (7 to 8 hours)"
+
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="workshops")
     title = models.CharField(max_length=200)
     cycle = models.PositiveSmallIntegerField(help_text="Year of this planning cycle, e.g. 2026")
     stage = models.CharField(max_length=20, choices=Stage, default=Stage.PREPARE)
-    max_participants = models.PositiveSmallIntegerField(default=30)
+    format = models.CharField(max_length=20, choices=Format, blank=True)
+    target_start = models.DateField("target start", null=True, blank=True)
+    target_end = models.DateField("target end", null=True, blank=True)
+    max_participants = models.PositiveSmallIntegerField(default=default_max_participants)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -120,6 +135,12 @@ class Workshop(models.Model):
             models.CheckConstraint(
                 condition=Q(cycle__gte=2000) & Q(cycle__lte=2100),
                 name="workshops_workshop_cycle_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_end__isnull=True)
+                | Q(target_start__isnull=True)
+                | Q(target_end__gte=F("target_start")),
+                name="workshops_workshop_target_order",
             ),
         ]
 
@@ -148,7 +169,13 @@ class Membership(models.Model):
     )
     agency = models.CharField(max_length=200, blank=True)
     title = models.CharField("job title", max_length=200, blank=True)
+    leadership = models.BooleanField(
+        "leadership role", default=True, help_text="Can make commitments for their agency."
+    )
     last_link_sent_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    link_opened_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -169,6 +196,41 @@ class Membership(models.Model):
             timezone.now() - self.last_link_sent_at < LINK_RESEND_INTERVAL
         )
 
+    class Invitation(models.TextChoices):
+        NOT_SENT = "not_sent", "Not sent"
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        ACCEPTED = "accepted", "Accepted"
+
+    @property
+    def invitation(self) -> "Membership.Invitation":
+        if self.accepted_at:
+            return self.Invitation.ACCEPTED
+        if self.link_opened_at:
+            return self.Invitation.OPENED
+        if self.invited_at:
+            return self.Invitation.SENT
+        return self.Invitation.NOT_SENT
+
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.email or self.user.username
+
+
+class StageChange(models.Model):
+    """A move of a workshop along its lifecycle: who, when, from and to."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Workshop.Stage)
+    to_stage = models.CharField(max_length=20, choices=Workshop.Stage)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.workshop}: {self.from_stage} → {self.to_stage}"
