@@ -48,6 +48,16 @@ class StaffLoginView(auth_views.LoginView):
 
 login_view = public(StaffLoginView.as_view())
 logout_view = signed_in(auth_views.LogoutView.as_view())
+# Staff set their first password, or a forgotten one, through an emailed link.
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        email_template_name="emails/password_reset.txt",
+        subject_template_name="emails/password_reset_subject.txt",
+    )
+)
+password_reset_done = public(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = public(auth_views.PasswordResetConfirmView.as_view())
+password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view())
 
 
 class NewLinkForm(forms.Form):
