@@ -28,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("county__state")
         .order_by("county__name", "-cycle")
     )
-    return TemplateResponse(request, "home.html", {"workshops": workshops})
+    context = {"workshops": workshops, "is_reviewer": request.user.state_roles.exists()}
+    return TemplateResponse(request, "home.html", context)
 
 
 class StaffLoginForm(AuthenticationForm):
