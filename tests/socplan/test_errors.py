@@ -25,7 +25,7 @@ def test_it_shows_a_styled_404(client, db):
 
 def test_it_shows_a_styled_403(client, cast):
     sign_in(client, cast.participant.user, cast.workshop)
-    response = client.get(f"/w/{cast.workshop.code}/people/")
+    response = client.get(f"/w/{cast.workshop.code}/roster/")
     assert response.status_code == 403
     assert b"You cannot do this" in response.content
 
