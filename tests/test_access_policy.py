@@ -99,7 +99,7 @@ ROUTES = [
     Route("workshops:runner", Perm.RUN, kwargs=session),
     Route("workshops:runner_move", Perm.RUN, method="post", ok=302, kwargs=session),
     Route("workshops:live", Perm.VIEW),
-    Route("workshops:live_poll", Perm.VIEW),
+    Route("workshops:live_poll", Perm.VIEW, ok=302),
 ]  # fmt: skip
 
 IN_WORKSHOP = {
