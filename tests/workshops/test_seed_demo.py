@@ -19,6 +19,13 @@ def test_it_creates_the_demo_and_prints_logins(db):
     assert StateReviewer.objects.count() == 1
     assert workshop.memberships.filter(role=Membership.Role.PARTICIPANT).count() == 8
     assert "username facilitator" in output
+    assert workshop.stage == Workshop.Stage.ASSESS
+    assert workshop.format == Workshop.Format.HYBRID
+    assert workshop.sessions.count() == 4
+    assert workshop.meetings.count() == 3
+    assert workshop.sessions.get(number=1).debrief.adjustments
+    roster_systems = set(workshop.memberships.values_list("system__name", flat=True))
+    assert "Medical" not in roster_systems
     assert output.count(f"/join/{workshop.code}/?token=") == 8
 
 
@@ -27,6 +34,7 @@ def test_it_can_run_twice(db):
     run_seed()
     assert Workshop.objects.count() == 1
     assert Membership.objects.count() == 10
+    assert Workshop.objects.get().sessions.count() == 4
 
 
 def test_its_links_sign_participants_in(client, db):

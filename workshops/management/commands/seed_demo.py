@@ -1,12 +1,25 @@
 """Load the demo county: a state team, a facilitator, a committee member and participants."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
-from workshops.models import County, Membership, StateReviewer, System, Workshop
+from workshops.models import (
+    County,
+    Debrief,
+    Meeting,
+    Membership,
+    StageChange,
+    StateReviewer,
+    System,
+    Workshop,
+)
 
 DEMO_PASSWORD = "soc-demo-2026"  # noqa: S105 - printed for the demo; refused in production
 DEMO_COUNTY = "Tompkins"
@@ -89,19 +102,85 @@ class Command(BaseCommand):
                     "system": systems[slug],
                     "agency": agency,
                     "title": title,
+                    "invited_at": timezone.now() - timedelta(weeks=2),
+                    "last_link_sent_at": timezone.now() - timedelta(weeks=2),
                 },
             )
             participant_lines.append(
                 f"  {first} {last} ({systems[slug].name})\n    {magic_link_url(membership)}"
             )
 
+        self.prepare(workshop)
+
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
         out("Staff sign in at /login/ with:")
         out("\n".join(staff_lines))
+        out(f"The workshop is at the {workshop.get_stage_display()} stage with a hybrid series.")
         out(
             "Participants have no password; each opens their magic link "
             f"(works once, expires in {settings.SESAME_MAX_AGE.days} days; "
             "run seed_demo again for fresh ones):"
         )
         out("\n".join(participant_lines))
+
+    def prepare(self, workshop: Workshop) -> None:
+        """Meetings, a hybrid series whose first session was held and debriefed, the stage."""
+        if workshop.meetings.exists():
+            return
+        User = get_user_model()
+        reviewer = User.objects.get(username="reviewer")
+        facilitator = User.objects.get(username="facilitator")
+        committee = User.objects.get(username="committee")
+        today = timezone.localdate()
+        at_ten = timezone.make_aware(datetime.combine(today, time(10)))
+        Topic = Meeting.Topic
+        meetings = [
+            (at_ten - timedelta(weeks=4), [Topic.PLANNING_PROCESS, Topic.GOALS],
+             "Walked through the planning process and what the county wants from the workshop.",
+             "Goal: a shared map of services for children and youth, and a first action plan."),
+            (at_ten - timedelta(weeks=2), [Topic.PARTICIPANTS, Topic.TIMEFRAME],
+             "Reviewed the invitation list: no medical, substance use or developmental "
+             "disabilities lead yet. Chose the hybrid format.",
+             "Invite the pediatric practice and the substance use coalition. Hybrid series."),
+            (at_ten + timedelta(weeks=1), [], "", ""),
+        ]  # fmt: skip
+        for when, topics, notes, decisions in meetings:
+            meeting = Meeting.objects.create(
+                workshop=workshop,
+                scheduled_at=when,
+                place="https://zoom.example.org/j/5550100",
+                topics_reviewed=[str(topic) for topic in topics],
+                notes=notes,
+                decisions=decisions,
+            )
+            if notes:
+                meeting.attendees.set([reviewer, facilitator, committee])
+
+        first_day = today - timedelta(weeks=1)
+        sessions = apply_plan(
+            workshop,
+            Workshop.Format.HYBRID,
+            plan_sessions(Workshop.Format.HYBRID, first_day),
+            meeting_link="https://zoom.example.org/j/5550123",
+            location="Tompkins County Public Library, Borg Warner Room, 101 E Green St, Ithaca",
+        )
+        held = sessions[0]
+        held.live_started_at = held.starts_at
+        held.live_ended_at = held.ends_at
+        held.save()
+        Debrief.objects.create(
+            session=held,
+            working_well="The youth and family voices spoke up early; people shared openly.",
+            worried_about="Medical and substance use were not represented; few surveys are done.",
+            next_steps="Personal calls to the pediatric practice and the substance use coalition.",
+            adjustments="Open session 2 with survey results by system; leave more time to map.",
+            recorded_by=facilitator,
+        )
+        for from_stage, to_stage in [(Workshop.Stage.PREPARE, Workshop.Stage.ASSESS)]:
+            StageChange.objects.create(
+                workshop=workshop, from_stage=from_stage, to_stage=to_stage,
+                changed_by=facilitator, note="Format chosen, sessions scheduled, roster invited.",
+            )  # fmt: skip
+            workshop.stage = to_stage
+        workshop.save()
