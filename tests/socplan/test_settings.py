@@ -13,7 +13,7 @@ STRONG_SECRET = "x7Gq2Lm9Vb4Nc8Rt1Yw6Zp3Hs5Kd0Jf-Ua2Ei7Oo4Pl9Mn3Bv8Cx1Zq6Wr5Ty0U
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DATABASE_URL"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
