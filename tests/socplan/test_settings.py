@@ -9,11 +9,13 @@ from django.core.exceptions import ImproperlyConfigured
 from socplan import settings as socplan_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+# Set by pytest, by the suite's database choice and by the browser tests: not for a fresh process.
+TEST_ONLY_VARIABLES = {"PYTEST_VERSION", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 STRONG_SECRET = "x7Gq2Lm9Vb4Nc8Rt1Yw6Zp3Hs5Kd0Jf-Ua2Ei7Oo4Pl9Mn3Bv8Cx1Zq6Wr5Ty0Ui"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
