@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from socplan import views
+from workshops.views import content
 
 admin.site.site_header = "socplan administration"
 admin.site.site_title = "socplan admin"
@@ -21,5 +22,6 @@ urlpatterns = [
     path("join/<uuid:code>/", views.magic_link, name="magic_link"),
     path("join/<uuid:code>/new-link/", views.new_magic_link, name="new_magic_link"),
     path("w/", include("workshops.urls")),
+    path("framework/", content.framework, name="framework"),
     path("admin/", admin.site.urls),
 ]

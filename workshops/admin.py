@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from workshops.models import County, Membership, State, StateReviewer, System, Workshop
+from workshops.models import (
+    County,
+    FrameworkSection,
+    Membership,
+    State,
+    StateReviewer,
+    System,
+    Workshop,
+)
 
 
 @admin.register(State)
@@ -51,3 +59,8 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "system"]
     search_fields = ["user__email", "user__last_name", "agency"]
     autocomplete_fields = ["user", "workshop"]
+
+
+@admin.register(FrameworkSection)
+class FrameworkSectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "order", "updated_at"]
