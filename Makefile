@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 
 migrate: install
-	$(PY) manage.py migrate --no-input
+	$(PY) manage.py migrate --no-input -v 0
 
 demo: migrate
 	$(PY) manage.py seed_demo
