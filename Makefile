@@ -11,7 +11,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 PG_URL ?= postgres://postgres@127.0.0.1:5432/socplan
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run migrate demo test lint format test-sqlite test-postgres e2e bench clean
+.PHONY: help install run migrate demo test lint format test-sqlite test-postgres e2e clean
 
 help:
 	@echo "make run    install, migrate, load the demo county and serve on http://127.0.0.1:8000"
