@@ -95,7 +95,7 @@ def restore_reference_rows(snapshot: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _reference_snapshot(request, django_db_setup, django_db_blocker) -> str:
+def _reference_snapshot(request, django_db_setup, django_db_blocker):
     """The rows the migrations created, taken before Playwright starts (autouse goes first)."""
     from django.db import connection
 
@@ -103,7 +103,25 @@ def _reference_snapshot(request, django_db_setup, django_db_blocker) -> str:
         snapshot = getattr(connection, "_test_serialized_contents", None)
         snapshot = snapshot or connection.creation.serialize_db_to_string()
     request.config.stash[REFERENCE_SNAPSHOT] = snapshot
-    return snapshot
+    yield snapshot
+    with django_db_blocker.unblock():
+        close_stray_connections()
+
+
+def close_stray_connections() -> None:
+    """End the connection the Playwright context left open, so the test database can be dropped.
+
+    It belongs to a context this thread can no longer reach, so PostgreSQL is asked to end it.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+    connection.close()
 
 
 @pytest.fixture(autouse=True)
