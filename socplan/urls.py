@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from socplan import views
+from workshops.access import public
 from workshops.views import content
 
 admin.site.site_header = "socplan administration"
@@ -22,6 +24,8 @@ urlpatterns = [
     path("join/<uuid:code>/", views.magic_link, name="magic_link"),
     path("join/<uuid:code>/new-link/", views.new_magic_link, name="new_magic_link"),
     path("w/", include("workshops.urls")),
+    path("w/", include("assessments.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("framework/", content.framework, name="framework"),
     path("admin/", admin.site.urls),
 ]

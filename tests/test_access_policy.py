@@ -100,6 +100,28 @@ ROUTES = [
     Route("workshops:runner_move", Perm.RUN, method="post", ok=302, kwargs=session),
     Route("workshops:live", Perm.VIEW),
     Route("workshops:live_poll", Perm.VIEW, ok=302),
+    # Assessment: survey, data table, completion, results, exports
+    Route("assessments:survey", Perm.PARTICIPATE),
+    Route("assessments:survey_section", Perm.PARTICIPATE, kwargs=lambda cast: {"number": 1}),
+    Route("assessments:survey_section", Perm.PARTICIPATE, method="post",
+          kwargs=lambda cast: {"number": 1}),
+    Route("assessments:survey_answer", Perm.PARTICIPATE, method="post", ok=400),
+    Route("assessments:survey_review", Perm.PARTICIPATE),
+    Route("assessments:survey_submit", Perm.PARTICIPATE, method="post"),
+    Route("assessments:data_row", Perm.PARTICIPATE),
+    Route("assessments:data_row", Perm.PARTICIPATE, method="post"),
+    Route("assessments:data_table", Perm.PREPARE),
+    Route("assessments:data_row_for", Perm.RUN, kwargs=member),
+    Route("assessments:data_row_for", Perm.RUN, method="post", kwargs=member),
+    Route("assessments:completion", Perm.PREPARE),
+    Route("assessments:remind", Perm.PREPARE, method="post", ok=302, kwargs=member),
+    Route("assessments:remind_all", Perm.PREPARE, method="post", ok=302),
+    Route("assessments:survey_close", Perm.RUN, method="post", ok=302),
+    Route("assessments:results", Perm.PREPARE),
+    Route("assessments:export_responses", Perm.PREPARE, kwargs=lambda cast: {"fmt": "csv"}),
+    Route("assessments:export_responses", Perm.PREPARE, kwargs=lambda cast: {"fmt": "xlsx"}),
+    Route("assessments:export_data", Perm.PREPARE, kwargs=lambda cast: {"fmt": "csv"}),
+    Route("assessments:export_data", Perm.PREPARE, kwargs=lambda cast: {"fmt": "xlsx"}),
 ]  # fmt: skip
 
 IN_WORKSHOP = {
