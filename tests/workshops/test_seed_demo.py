@@ -24,6 +24,10 @@ def test_it_creates_the_demo_and_prints_logins(db):
     assert workshop.sessions.count() == 4
     assert workshop.meetings.count() == 3
     assert workshop.sessions.get(number=1).debrief.adjustments
+    responses = workshop.survey.responses
+    assert responses.filter(submitted_at__isnull=False).count() == 6
+    assert responses.filter(submitted_at=None).count() == 1
+    assert workshop.data_rows.filter(submitted_at__isnull=False).count() == 4
     roster_systems = set(workshop.memberships.values_list("system__name", flat=True))
     assert "Medical" not in roster_systems
     assert output.count(f"/join/{workshop.code}/?token=") == 8

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from workshops.demo_assessment import assess
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
 from workshops.models import (
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             )
 
         self.prepare(workshop)
+        assess(workshop)
 
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
