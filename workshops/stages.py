@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from assessments.models import Response
 from workshops.models import Meeting, Membership, StageChange, System, Workshop, WorkshopSession
 
 Stage = Workshop.Stage
@@ -144,6 +145,8 @@ class WorkshopFacts:
     meetings: list[Meeting]
     sessions: list[WorkshopSession]
     systems_missing: int
+    surveys: dict[str, int] = field(default_factory=dict)  # started, submitted
+    data_rows_complete: int = 0
     now: datetime = field(default_factory=timezone.now)
 
     @classmethod
@@ -166,6 +169,10 @@ class WorkshopFacts:
             ),
             sessions=list(workshop.sessions.order_by("number")),
             systems_missing=System.objects.annotate(n=represented).filter(n=0).count(),
+            surveys=Response.objects.filter(survey__workshop=workshop).aggregate(
+                started=Count("id"), submitted=Count("id", filter=Q(submitted_at__isnull=False))
+            ),
+            data_rows_complete=workshop.data_rows.filter(submitted_at__isnull=False).count(),
         )
 
     @property
@@ -227,9 +234,20 @@ def _prepare_items(workshop: Workshop, facts: WorkshopFacts) -> tuple[list[str],
 
 
 def _assess_items(workshop: Workshop, facts: WorkshopFacts) -> tuple[list[str], list[str]]:
-    if not facts.sessions:
-        return [], []
-    return [f"{facts.held_sessions} of {len(facts.sessions)} sessions held"], []
+    done, todo = [], []
+    if facts.sessions:
+        done.append(f"{facts.held_sessions} of {len(facts.sessions)} sessions held")
+    people = facts.participants
+    submitted = facts.surveys.get("submitted", 0)
+    if submitted:
+        done.append(f"{submitted} of {people} participants submitted the survey")
+    if people and submitted < people:
+        todo.append(f"{people - submitted} participant(s) still to submit the survey")
+    if facts.data_rows_complete:
+        done.append(f"{facts.data_rows_complete} of {people} data-table rows complete")
+    if people and facts.data_rows_complete < people:
+        todo.append(f"{people - facts.data_rows_complete} data-table row(s) still to complete")
+    return done, todo
 
 
 ITEMS: dict[Stage, Callable[[Workshop, WorkshopFacts], tuple[list[str], list[str]]]] = {

@@ -135,6 +135,27 @@ def test_it_keeps_a_fixed_query_count(client, cast, django_assert_max_num_querie
     cast.workshop.format = Workshop.Format.VIRTUAL
     cast.workshop.save()
     sign_in(client, cast.facilitator.user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         response = client.get(cast.workshop.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_it_counts_the_assessment_at_the_assess_stage(client, cast):
+    from django.utils import timezone
+
+    from assessments.instruments import survey_for
+    from assessments.models import Response
+
+    cast.workshop.stage = "assess"
+    cast.workshop.save()
+    survey = survey_for(cast.workshop)
+    Response.objects.create(
+        survey=survey,
+        membership=cast.participant,
+        instrument=survey.instrument,
+        submitted_at=timezone.now(),
+    )
+    sign_in(client, cast.facilitator.user)
+    response = client.get(cast.workshop.get_absolute_url())
+    assert b"1 of 1 participants submitted the survey" in response.content
+    assert b"1 data-table row(s) still to complete" in response.content
