@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from assessments.results import live_results
 from workshops.access import Perm, workshop_view
 from workshops.models import FrameworkSection, Workshop, WorkshopSession
 from workshops.runner import LiveState, RunnerError, live_state, move
@@ -22,6 +23,8 @@ def activity_context(state: LiveState) -> dict:
     context: dict = {"state": state, "poll_seconds": POLL_SECONDS}
     if state.item is not None and state.item.activity == "framework":
         context["framework"] = FrameworkSection.objects.all()
+    if state.item is not None and state.item.activity == "assessment":
+        context["results"] = live_results(state.session.workshop_id)
     return context
 
 
