@@ -170,9 +170,10 @@ def test_participant_answers_on_a_phone_leaves_half_way_and_finishes(
 
     # The participant switches to Spanish from the menu.
     page.get_by_role("button", name="Menu").click()
-    page.get_by_label("Language").select_option("es")
+    menu = page.locator("#main-nav")
+    menu.get_by_label("Language").select_option("es")
     with page.expect_navigation():
-        page.get_by_role("button", name="Change language").click()
+        menu.get_by_role("button", name="Change language").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Encuesta de autoevaluación de la infraestructura local"
     )
