@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, expect
 
 from assessments.models import DONT_KNOW, Answer, Instrument, Question, Response
+from tests.e2e.test_auth_journeys import make_staff, sign_in
 from workshops.links import magic_link_url
 from workshops.models import County, Membership, System, Workshop
 
@@ -167,6 +168,18 @@ def test_participant_answers_on_a_phone_leaves_half_way_and_finishes(
     response = Response.objects.get(membership=maria)
     assert response.submitted_at is not None
     assert response.answers.count() == 2 + 8 + 9 + 4 + 1
+
+    # The facilitator, on a desktop, sees the completion and the results with this response.
+    desk = browser.new_context(base_url=live_server.url)
+    staff = desk.new_page()
+    make_staff(workshop, "frank")
+    sign_in(staff, "frank")
+    staff.goto(f"/w/{workshop.code}/assessment/")
+    expect(staff.locator(".completion-summary")).to_contain_text("1 of 1 submitted the survey")
+    staff.goto(f"/w/{workshop.code}/results/")
+    expect(staff.locator(".lead").first).to_contain_text("1 of the 1 participant submitted")
+    a11y(staff)
+    desk.close()
 
     # The participant switches to Spanish from the menu.
     page.get_by_role("button", name="Menu").click()
