@@ -59,3 +59,17 @@ def test_it_freezes_instruments_in_use_in_the_admin(cast):
     draft = new_version(instrument)
     assert instrument_admin.has_change_permission(request, draft)
     assert section_admin.has_change_permission(request, draft.sections.first())
+
+
+def test_it_lets_the_state_team_edit_instruments_in_the_admin(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    assert client.get("/admin/assessments/instrument/").status_code == 200
+    assert client.get("/admin/assessments/metric/").status_code == 200
+    assert client.get("/admin/workshops/workshop/").status_code == 403

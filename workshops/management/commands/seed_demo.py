@@ -4,10 +4,12 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.apps import STATE_TEAM_GROUP
 from workshops.demo_assessment import assess
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
@@ -78,6 +80,10 @@ class Command(BaseCommand):
             user.save()
             if role is None:
                 StateReviewer.objects.get_or_create(user=user, state=county.state)
+                # The state team edits the survey instrument and data-table rows in the admin.
+                user.is_staff = True
+                user.save()
+                user.groups.add(Group.objects.get(name=STATE_TEAM_GROUP))
                 label = f"State reviewer ({county.state.code})"
             else:
                 Membership.objects.update_or_create(
