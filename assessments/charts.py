@@ -239,6 +239,6 @@ def bar_chart(items: Sequence[tuple[str, Value]], *, title: str = "", desc: str 
         f'<line x1="{left}" y1="{top}" x2="{right}" y2="{top}" stroke="{MUTED}" stroke-width="1"/>'
     )
     caption = text(left, bottom + 18, gettext("Mean from 1 (low) to 5 (high); n = people who "
-                                              "answered, not counting \u201cdon't know\u201d"),
+                                              "answered, not counting “don't know”"),
                    fill=MUTED, font_size="12")  # fmt: skip
     return svg(right + 120, bottom + 28, title, desc, [axis, *body, caption])

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from workshops.access import public, remember_link_workshop, signed_in
@@ -63,8 +65,8 @@ password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view())
 
 class NewLinkForm(forms.Form):
     email = forms.EmailField(
-        label="Your email address",
-        help_text="The address your invitation was sent to.",
+        label=_("Your email address"),
+        help_text=_("The address your invitation was sent to."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -80,7 +82,8 @@ def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         remember_link_workshop(request.session, workshop)
         workshop.memberships.filter(user=user, accepted_at=None).update(accepted_at=timezone.now())
-        messages.success(request, f"Welcome, {user.get_full_name() or user.email}.")
+        name = user.get_full_name() or user.email
+        messages.success(request, gettext("Welcome, %(name)s.") % {"name": name})
         return redirect(workshop)
     if user is not None:
         workshop.memberships.filter(user=user, link_opened_at=None).update(

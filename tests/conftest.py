@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import (
     MeetingFactory,
@@ -17,6 +18,14 @@ from tests.factories import (
 )
 from workshops.access import remember_link_workshop
 from workshops.models import Meeting, Membership, State, Workshop, WorkshopSession
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in English: a Spanish request leaves Spanish active in its thread."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @dataclass

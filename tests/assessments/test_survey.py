@@ -1,11 +1,10 @@
 """The participant's survey: sections with autosave, resume, review, submit and refusals."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessments.instruments import survey_for
 from assessments.models import DONT_KNOW, Answer, Instrument, Question, Response
@@ -15,13 +14,6 @@ from tests.factories import ParticipantFactory
 from workshops.models import System
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """Spanish requests leave Spanish active in this thread: later tests expect English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def question(key: str) -> Question:

@@ -16,27 +16,20 @@ from workshops.links import magic_link_url
 PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 
 
-@pytest.fixture(autouse=True)
-def _english_afterwards():
-    """Spanish requests leave Spanish active in this thread: later tests expect English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def catalogue() -> list[dict]:
     """The .po file's entries: msgid, msgstr (all forms joined) and flags."""
     entries = []
     for block in PO.read_text(encoding="utf-8").strip().split("\n\n"):
-        entry = {"flags": "", "msgid": [], "msgstr": [], "current": None}
+        entry = {"flags": "", "msgctxt": [], "msgid": [], "msgstr": [], "current": None}
         for line in block.splitlines():
             if line.startswith("#,"):
                 entry["flags"] += line
             elif line.startswith("#"):
                 continue
             else:
-                match = re.match(r'^(msgid_plural|msgid|msgstr(?:\[\d\])?) (".*")$', line)
+                match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (".*")$', line)
                 if match:
-                    key = "msgid" if match[1].startswith("msgid") else "msgstr"
+                    key = next(k for k in ("msgctxt", "msgid", "msgstr") if match[1].startswith(k))
                     entry["current"] = key
                     if key == "msgstr":
                         entry["msgstr"].append("")
@@ -46,7 +39,7 @@ def catalogue() -> list[dict]:
                 if entry["current"] == "msgstr":
                     entry["msgstr"][-1] += value
                 else:
-                    entry["msgid"].append(value)
+                    entry[entry["current"]].append(value)
         entry["msgid"] = "".join(entry["msgid"])
         entries.append(entry)
     return [e for e in entries if e["msgid"]]
