@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workshops.models.workshop import Workshop
@@ -14,24 +15,24 @@ from workshops.models.workshop import Workshop
 class Activity(models.TextChoices):
     """Workshop activities a session's agenda is made of; the live runner shows each."""
 
-    WELCOME = "welcome", "Welcome and introductions"
-    FRAMEWORK = "framework", "SOC framework and core principles"
-    ASSESSMENT = "assessment", "Assessment results"
-    MAPPING = "mapping", "System of care mapping"
-    GAPS = "gaps", "Gaps and opportunities"
-    VOTING = "voting", "Setting priorities"
-    ACTION_PLAN = "action_plan", "Action plan"
-    NEXT_STEPS = "next_steps", "Next steps"
-    BREAK = "break", "Break"
-    OTHER = "other", "Other"
+    WELCOME = "welcome", _("Welcome and introductions")
+    FRAMEWORK = "framework", _("SOC framework and core principles")
+    ASSESSMENT = "assessment", _("Assessment results")
+    MAPPING = "mapping", _("System of care mapping")
+    GAPS = "gaps", _("Gaps and opportunities")
+    VOTING = "voting", _("Setting priorities")
+    ACTION_PLAN = "action_plan", _("Action plan")
+    NEXT_STEPS = "next_steps", _("Next steps")
+    BREAK = "break", _("Break")
+    OTHER = "other", _("Other")
 
 
 class WorkshopSession(models.Model):
     """One session of the workshop series, generated from the county's format."""
 
     class Mode(models.TextChoices):
-        ONLINE = "online", "Online"
-        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", _("Online")
+        IN_PERSON = "in_person", _("In person")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField()
@@ -98,6 +99,13 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when it is still the activity's own name."""
+        with translation.override("en"):
+            default = str(Activity(self.activity).label)
+        return self.get_activity_display() if self.title == default else self.title
 
 
 class Debrief(models.Model):

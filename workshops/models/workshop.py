@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 LINK_RESEND_INTERVAL = timedelta(minutes=2)
@@ -96,13 +97,13 @@ class Workshop(models.Model):
     """One county's cycle of the SOC Action Planning Workshop, from preparation to revision."""
 
     class Stage(models.TextChoices):
-        PREPARE = "prepare", "Prepare"
-        ASSESS = "assess", "Assess"
-        PRIORITIZE = "prioritize", "Prioritize"
-        PLAN = "plan", "Plan"
-        REVIEW = "review", "Review"
-        IMPLEMENT = "implement", "Implement"
-        REVISE = "revise", "Revise"
+        PREPARE = "prepare", _("Prepare")
+        ASSESS = "assess", _("Assess")
+        PRIORITIZE = "prioritize", _("Prioritize")
+        PLAN = "plan", _("Plan")
+        REVIEW = "review", _("Review")
+        IMPLEMENT = "implement", _("Implement")
+        REVISE = "revise", _("Revise")
 
     class Format(models.TextChoices):
         VIRTUAL = "virtual", "Virtual: five 2-hour sessions, weekly, online"
@@ -155,9 +156,9 @@ class Membership(models.Model):
     """A person's role in one workshop."""
 
     class Role(models.TextChoices):
-        FACILITATOR = "facilitator", "Facilitator"
-        COMMITTEE = "committee", "Committee member"
-        PARTICIPANT = "participant", "Participant"
+        FACILITATOR = "facilitator", _("Facilitator")
+        COMMITTEE = "committee", _("Committee member")
+        PARTICIPANT = "participant", _("Participant")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
