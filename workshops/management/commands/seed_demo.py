@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.apps import STATE_TEAM_GROUP
+from assessments.apps import STATE_TEAM_GROUP, ensure_state_team_group
 from workshops.demo_assessment import assess
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
@@ -83,6 +83,7 @@ class Command(BaseCommand):
                 # The state team edits the survey instrument and data-table rows in the admin.
                 user.is_staff = True
                 user.save()
+                ensure_state_team_group(sender=None)  # made after migrate; the demo needs it now
                 user.groups.add(Group.objects.get(name=STATE_TEAM_GROUP))
                 label = f"State reviewer ({county.state.code})"
             else:
