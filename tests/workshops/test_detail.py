@@ -159,3 +159,17 @@ def test_it_counts_the_assessment_at_the_assess_stage(client, cast):
     response = client.get(cast.workshop.get_absolute_url())
     assert b"1 of 1 participants submitted the survey" in response.content
     assert b"1 data-table row(s) still to complete" in response.content
+
+
+def test_it_shows_a_participant_what_to_do_before_the_workshop(client, cast):
+    sign_in(client, cast.participant.user, cast.workshop)
+    response = client.get(cast.workshop.get_absolute_url())
+    assert b"Self-assessment survey: not started." in response.content
+    assert b"Start the survey" in response.content
+    assert b"Fill in the data table" in response.content
+
+
+def test_it_shows_no_participant_tasks_to_staff(client, cast):
+    sign_in(client, cast.facilitator.user)
+    response = client.get(cast.workshop.get_absolute_url())
+    assert b"Before the workshop" not in response.content

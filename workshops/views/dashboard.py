@@ -4,10 +4,19 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from workshops.access import Perm, workshop_view
-from workshops.models import Workshop
+from workshops.models import Membership, Workshop
 from workshops.stages import StageState, WorkshopFacts, earlier_stages, next_stage, stage_status
 
 HISTORY_LENGTH = 5
+
+
+def participant_tasks(membership: Membership | None) -> dict | None:
+    """A participant's own to-do before the workshop: the survey and their data-table row."""
+    if membership is None or membership.role != Membership.Role.PARTICIPANT:
+        return None
+    response = membership.survey_responses.only("submitted_at", "last_section").first()
+    row = membership.data_rows.only("submitted_at").first()
+    return {"response": response, "data_row": row}
 
 
 @workshop_view(Perm.VIEW)
@@ -24,5 +33,6 @@ def detail(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
         "history": list(history[:HISTORY_LENGTH]),
         "facts": facts,
         "counts": facts.roles,
+        "tasks": participant_tasks(request.access.membership),
     }
     return TemplateResponse(request, "workshops/detail.html", context)
