@@ -6,7 +6,7 @@ neither sign anyone in nor use the link up.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -42,18 +42,26 @@ def user_for_token(workshop: Workshop, token: str):
     return user
 
 
-def send_magic_link(membership: Membership) -> None:
-    context = {
+MAIL_FAILED = "The email to {} could not be sent ({}). Try again in a few minutes."
+
+
+def link_email(membership: Membership, subject: str, template: str, **context) -> EmailMessage:
+    """An email to a member carrying a fresh sign-in link (each link works once)."""
+    context |= {
         "membership": membership,
         "workshop": membership.workshop,
         "url": magic_link_url(membership),
         "days": settings.SESAME_MAX_AGE.days,
     }
-    send_mail(
-        subject=f"Your link to {membership.workshop.title}",
-        message=render_to_string("emails/magic_link.txt", context),
-        from_email=None,
-        recipient_list=[membership.user.email],
+    return EmailMessage(
+        subject=subject,
+        body=render_to_string(template, context),
+        to=[membership.user.email],
     )
+
+
+def send_magic_link(membership: Membership) -> None:
+    subject = f"Your link to {membership.workshop.title}"
+    link_email(membership, subject, "emails/magic_link.txt").send()
     membership.last_link_sent_at = timezone.now()
     membership.save(update_fields=["last_link_sent_at"])

@@ -6,16 +6,14 @@ people adding at the same moment cannot take the roster past its ``max_participa
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from workshops.links import magic_link_url
+from workshops.links import link_email
 from workshops.models import Membership, System, Workshop
 
 PARTICIPANT = Membership.Role.PARTICIPANT
@@ -180,20 +178,15 @@ def update_participant(membership: Membership, person: Person) -> Membership:
 
 def invitation_email(membership: Membership, inviter) -> EmailMessage:
     workshop = membership.workshop
-    context = {
-        "membership": membership,
-        "workshop": workshop,
-        "inviter": inviter.get_full_name() or inviter.email or "The planning committee",
-        "sessions": list(workshop.sessions.order_by("number")),
-        "url": magic_link_url(membership),
-        "days": settings.SESAME_MAX_AGE.days,
-    }
-    return EmailMessage(
-        subject=f"Invitation: {workshop.title} ({workshop.county})",
-        body=render_to_string("emails/invitation.txt", context),
-        to=[membership.user.email],
-        reply_to=[inviter.email] if inviter.email else None,
+    message = link_email(
+        membership,
+        f"Invitation: {workshop.title} ({workshop.county})",
+        "emails/invitation.txt",
+        inviter=inviter.get_full_name() or inviter.email or "The planning committee",
+        sessions=list(workshop.sessions.order_by("number")),
     )
+    message.reply_to = [inviter.email] if inviter.email else []
+    return message
 
 
 def send_invitation(membership: Membership, inviter) -> None:

@@ -8,13 +8,11 @@ Facilitators close the survey when the workshop starts, and can reopen it.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,11 +20,10 @@ from django.views.decorators.http import require_POST
 from assessments.instruments import survey_for
 from assessments.models import DataRow, Reminder, Response, Section
 from workshops.access import Perm, workshop_view
-from workshops.links import magic_link_url
+from workshops.links import MAIL_FAILED, link_email
 from workshops.models import Membership, System, Workshop
 
 PARTICIPANT = Membership.Role.PARTICIPANT
-MAIL_FAILED = "The email to {} could not be sent ({}). Try again in a few minutes."
 
 
 @dataclass
@@ -130,20 +127,8 @@ def completion(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
 
 
 def reminder_email(status: Status) -> EmailMessage:
-    membership = status.membership
-    workshop = membership.workshop
-    context = {
-        "membership": membership,
-        "workshop": workshop,
-        "status": status,
-        "url": magic_link_url(membership),
-        "days": settings.SESAME_MAX_AGE.days,
-    }
-    return EmailMessage(
-        subject=f"Reminder: your survey and data for {workshop.title}",
-        body=render_to_string("emails/reminder.txt", context),
-        to=[membership.user.email],
-    )
+    subject = f"Reminder: your survey and data for {status.membership.workshop.title}"
+    return link_email(status.membership, subject, "emails/reminder.txt", status=status)
 
 
 def send_reminder(status: Status, sender) -> None:

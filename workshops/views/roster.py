@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from workshops.access import Perm, workshop_view
 from workshops.forms.roster import CSV_COLUMNS, ParticipantForm, RosterImportForm
+from workshops.links import MAIL_FAILED
 from workshops.models import Membership, System, Workshop
 from workshops.roster import (
     PARTICIPANT,
@@ -20,7 +21,6 @@ from workshops.roster import (
 )
 
 VOICE_NAMES = {"caregivers": "caregiver voice", "youth": "youth voice"}
-MAIL_FAILED = "The email to {} could not be sent ({}). Try again in a few minutes."
 
 
 def roster_redirect(workshop: Workshop) -> HttpResponse:
