@@ -51,14 +51,15 @@ test: lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# The browser tests run in processes of their own: Playwright's event loop changes how Django
-# hands out connections in the process, which plain database tests that follow must not meet.
+# The browser tests run in a process of their own, one test after another: Playwright's event
+# loop changes how Django hands out connections in the process, which plain database tests must
+# not meet, and with two workers the live server's shared SQLite connection was seen to fail.
 # (Exit status 5 is "no test selected", e.g. with PYTEST_ARGS="-k roster".)
 test-sqlite: install
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 	@echo "== browser tests on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	env -u DATABASE_URL $(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # PostgreSQL: DATABASE_URL if set, else the local server on 127.0.0.1:5432 (started with
 # pg_ctlcluster if it is installed but stopped). In CI it must be reachable; elsewhere it is skipped
@@ -72,10 +73,10 @@ test-postgres: install
 	echo "== test suite on PostgreSQL =="; \
 	DATABASE_URL="$$url" $(VENV)/bin/pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS) && \
 	echo "== browser tests on PostgreSQL ==" && \
-	{ DATABASE_URL="$$url" $(VENV)/bin/pytest -n 2 tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]; }
+	{ DATABASE_URL="$$url" $(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]; }
 
 e2e: install
-	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

@@ -9,60 +9,26 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from tests.e2e.people import (
+    PASSWORD,
+    link_on,
+    make_participant,
+    make_staff,
+    make_workshop,
+)
 from workshops.links import magic_link_url
-from workshops.models import County, Membership, System, Workshop
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PASSWORD = "correct-horse-battery"
 PHONE = {"width": 390, "height": 844}
 
 
 # --- data -----------------------------------------------------------------------------------
-
-
-def make_workshop(county: str = "Tompkins", title: str | None = None) -> Workshop:
-    return Workshop.objects.create(
-        county=County.objects.get(state__code="NY", name=county),
-        title=title or f"{county} County SOC Action Planning Workshop",
-        cycle=2026,
-    )
-
-
-def make_staff(workshop: Workshop, username: str, role=Membership.Role.FACILITATOR):
-    user = get_user_model().objects.create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        first_name=username.capitalize(),
-        last_name="Staff",
-    )
-    Membership.objects.create(workshop=workshop, user=user, role=role)
-    return user
-
-
-def make_participant(workshop: Workshop, first: str = "Maria", last: str = "Lopez") -> Membership:
-    email = f"{first}.{last}@example.org".lower()
-    user = get_user_model()(username=email, email=email, first_name=first, last_name=last)
-    user.set_unusable_password()
-    user.save()
-    return Membership.objects.create(
-        workshop=workshop,
-        user=user,
-        role=Membership.Role.PARTICIPANT,
-        system=System.objects.get(slug="mental-health"),
-    )
-
-
-def link_on(live_server, url: str) -> str:
-    """A link the app built for SITE_URL, pointed at this test's live server instead."""
-    assert url.startswith(settings.SITE_URL + "/"), url
-    return live_server.url + url.removeprefix(settings.SITE_URL)
 
 
 # --- steps ----------------------------------------------------------------------------------

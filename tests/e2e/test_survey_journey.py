@@ -6,43 +6,18 @@ The data a journey does not create through the pages is created with the ORM and
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, expect
 
 from assessments.models import DONT_KNOW, Answer, Instrument, Question, Response
-from tests.e2e.test_auth_journeys import make_staff, sign_in
+from tests.e2e.people import make_participant, make_staff, make_workshop
+from tests.e2e.test_auth_journeys import sign_in
 from workshops.links import magic_link_url
-from workshops.models import County, Membership, System, Workshop
+from workshops.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PHONE = {"width": 390, "height": 844}
 DIMENSIONS = ["Availability", "Accessibility", "Coordination with other systems"]
-
-
-def make_workshop() -> Workshop:
-    return Workshop.objects.create(
-        county=County.objects.get(state__code="NY", name="Tompkins"),
-        title="Tompkins County SOC Action Planning Workshop",
-        cycle=2026,
-    )
-
-
-def make_participant(workshop: Workshop) -> Membership:
-    user = get_user_model()(
-        username="maria.lopez@example.org",
-        email="maria.lopez@example.org",
-        first_name="Maria",
-        last_name="Lopez",
-    )
-    user.set_unusable_password()
-    user.save()
-    return Membership.objects.create(
-        workshop=workshop,
-        user=user,
-        role=Membership.Role.PARTICIPANT,
-        system=System.objects.get(slug="mental-health"),
-    )
 
 
 def open_link(page: Page, live_server, membership: Membership) -> None:

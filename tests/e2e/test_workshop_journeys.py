@@ -12,29 +12,26 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.e2e.people import PASSWORD, make_participant, make_staff, make_user, make_workshop
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
 from workshops.models import (
-    County,
     Debrief,
     Meeting,
     Membership,
     State,
     StateReviewer,
-    System,
     Workshop,
     WorkshopSession,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-PASSWORD = "correct-horse-battery"
 ZOOM = "https://zoom.us/j/5551234567"
 VENUE = "Tompkins County Library, 101 E Green St, Ithaca"
 LIVE_UPDATE_MS = 5000  # participants' screens poll every 2 s
@@ -43,49 +40,10 @@ LIVE_UPDATE_MS = 5000  # participants' screens poll every 2 s
 # --- data -----------------------------------------------------------------------------------
 
 
-def make_user(username: str, last: str = "Staff"):
-    return get_user_model().objects.create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        first_name=username.capitalize(),
-        last_name=last,
-    )
-
-
 def make_reviewer(username: str = "rita", state: str = "NY"):
     user = make_user(username, last="Reviewer")
     StateReviewer.objects.create(user=user, state=State.objects.get(code=state))
     return user
-
-
-def make_workshop(county: str = "Tompkins") -> Workshop:
-    return Workshop.objects.create(
-        county=County.objects.get(state__code="NY", name=county),
-        title=f"{county} County SOC Action Planning Workshop",
-        cycle=2026,
-    )
-
-
-def make_facilitator(workshop: Workshop, username: str = "frank"):
-    user = make_user(username)
-    Membership.objects.create(workshop=workshop, user=user, role=Membership.Role.FACILITATOR)
-    return user
-
-
-def make_participant(
-    workshop: Workshop, first: str = "Maria", last: str = "Lopez", system: str = "mental-health"
-) -> Membership:
-    email = f"{first}.{last}@example.org".lower()
-    user = get_user_model()(username=email, email=email, first_name=first, last_name=last)
-    user.set_unusable_password()
-    user.save()
-    return Membership.objects.create(
-        workshop=workshop,
-        user=user,
-        role=Membership.Role.PARTICIPANT,
-        system=System.objects.get(slug=system),
-    )
 
 
 def schedule_virtual(workshop: Workshop, first_day: date | None = None) -> None:
@@ -244,7 +202,7 @@ def test_reviewer_creates_a_workshop_and_adds_a_facilitator(page: Page, live_ser
 
 def test_facilitator_schedules_a_meeting_and_ticks_three_topics(page: Page, live_server, a11y):
     workshop = make_workshop()
-    make_facilitator(workshop)
+    make_staff(workshop, "frank")
 
     sign_in(page, "frank")
     open_workshop(page, workshop)
@@ -344,7 +302,7 @@ def expect_sessions(page: Page, key: str, first_day: date) -> None:
 
 def test_each_format_schedules_its_sessions_and_changes_show_first(page: Page, live_server, a11y):
     workshop = make_workshop()
-    make_facilitator(workshop)
+    make_staff(workshop, "frank")
     first_day = timezone.localdate() + timedelta(days=10)
 
     sign_in(page, "frank")
@@ -423,7 +381,7 @@ def participant_row(page: Page, name: str) -> Locator:
 
 def test_roster_add_import_and_invitations(page: Page, live_server, a11y):
     workshop = make_workshop()
-    make_facilitator(workshop)
+    make_staff(workshop, "frank")
 
     sign_in(page, "frank")
     open_workshop(page, workshop)
@@ -486,7 +444,7 @@ def test_roster_add_import_and_invitations(page: Page, live_server, a11y):
 
 def test_a_full_roster_refuses_the_thirty_first_participant(page: Page, live_server, a11y):
     workshop = make_workshop()
-    make_facilitator(workshop)
+    make_staff(workshop, "frank")
     assert workshop.max_participants == 30
     for n in range(30):
         make_participant(workshop, "Person", f"Number{n:02}")
@@ -524,7 +482,7 @@ def test_participants_screen_follows_the_facilitator_without_reloading(
     page: Page, browser: Browser, live_server, a11y, watch
 ):
     workshop = make_workshop()
-    make_facilitator(workshop)
+    make_staff(workshop, "frank")
     participant = make_participant(workshop)
     schedule_virtual(workshop)
     session = workshop.sessions.get(number=1)
@@ -603,7 +561,7 @@ def test_participants_screen_follows_the_facilitator_without_reloading(
 
 def test_debrief_adjustments_show_on_the_next_session(page: Page, live_server, a11y):
     workshop = make_workshop()
-    make_facilitator(workshop)
+    make_staff(workshop, "frank")
     schedule_virtual(workshop)
     adjustment = "Start with a five-minute check-in; send the assessment slides a day ahead."
 
