@@ -44,9 +44,9 @@ def rate(page: Page, key: str, label: str) -> None:
     expect(box.locator(".answer-status")).to_contain_text("Saved")
 
 
-def next_section(page: Page, button: str = "Save and continue") -> None:
+def next_section(page: Page, button: str = "Save and continue", role: str = "button") -> None:
     with page.expect_navigation():
-        page.get_by_role("button", name=button).click()
+        page.get_by_role(role, name=button).click()
 
 
 def test_participant_answers_on_a_phone_leaves_half_way_and_finishes(
@@ -64,7 +64,8 @@ def test_participant_answers_on_a_phone_leaves_half_way_and_finishes(
         "Local Infrastructure Self-Assessment Survey"
     )
     a11y(page)
-    page.get_by_role("link", name="Start the survey").click()
+    # Wait for the page's load (htmx included) before answering, as next_section() does.
+    next_section(page, "Start the survey", role="link")
 
     # Section 1: a select (13 systems) and radios, each saved as it is chosen.
     expect(page.get_by_text("Section 1 of 5")).to_be_visible()
@@ -93,12 +94,12 @@ def test_participant_answers_on_a_phone_leaves_half_way_and_finishes(
     page = phone.new_page()
     open_link(page, live_server, maria)
     page.goto(survey_url)
-    page.get_by_role("link", name="Continue at section 2").click()
+    next_section(page, "Continue at section 2", role="link")
     expect(page.get_by_text("Section 2 of 5")).to_be_visible()
     expect(group(page, "child-family").get_by_role("radio", name="4 Agree")).to_be_checked()
     expect(group(page, "youth-guided").get_by_role("radio", name="Don't know")).to_be_checked()
     expect(group(page, "collaboration").get_by_role("radio", name="2 Disagree")).to_be_checked()
-    page.get_by_role("link", name="Previous section").click()
+    next_section(page, "Previous section", role="link")
     expect(page.get_by_label("Which system do you represent?")).to_have_value("youth")
     expect(
         group(page, "role").get_by_role("radio", name="Family member or caregiver")
