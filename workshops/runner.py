@@ -36,11 +36,7 @@ class LiveState:
 
 
 def live_state(workshop: Workshop) -> LiveState:
-    session = (
-        workshop.sessions.filter(live_started_at__isnull=False, live_ended_at__isnull=True)
-        .select_related("current_item")
-        .first()
-    )
+    session = workshop.sessions.live().select_related("current_item").first()
     return LiveState(session, session.current_item if session else None)
 
 
@@ -58,9 +54,7 @@ def move(session: WorkshopSession, action: str, item_id: str | None = None) -> N
     if action == "start":
         if session.is_live:
             raise RunnerError("This session is already live.")
-        others = session.workshop.sessions.filter(
-            live_started_at__isnull=False, live_ended_at__isnull=True
-        ).exclude(pk=session.pk)
+        others = session.workshop.sessions.live().exclude(pk=session.pk)
         if others.exists():
             raise RunnerError(f"Session {others.first().number} is still live: end it first.")
         session.live_started_at = session.live_started_at or now

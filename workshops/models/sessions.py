@@ -27,6 +27,12 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SessionQuerySet(models.QuerySet):
+    def live(self) -> "SessionQuerySet":
+        """Sessions started in the runner and not ended: the queryset twin of ``is_live``."""
+        return self.filter(live_started_at__isnull=False, live_ended_at__isnull=True)
+
+
 class WorkshopSession(models.Model):
     """One session of the workshop series, generated from the county's format."""
 
@@ -51,6 +57,8 @@ class WorkshopSession(models.Model):
     item_started_at = models.DateTimeField(null=True, blank=True)
     live_version = models.PositiveIntegerField(default=0)
     history = HistoricalRecords(excluded_fields=["current_item", "item_started_at", "live_version"])
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["workshop", "number"]

@@ -32,9 +32,7 @@ def activity_context(state: LiveState) -> dict:
 def runner(request: HttpRequest, workshop: Workshop, number: int) -> TemplateResponse:
     session = get_object_or_404(workshop.sessions, number=number)
     agenda = list(session.agenda.all())
-    other_live = workshop.sessions.filter(
-        live_started_at__isnull=False, live_ended_at__isnull=True
-    ).exclude(pk=session.pk)
+    other_live = workshop.sessions.live().exclude(pk=session.pk)
     live = session.is_live
     state = LiveState(session if live else None, session.current_item if live else None)
     context = {
@@ -79,9 +77,8 @@ def live_poll(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         return redirect("workshops:live", workshop.code)
     shown = request.GET.get("v", "")
     current = (
-        WorkshopSession.objects.filter(
-            workshop=workshop, live_started_at__isnull=False, live_ended_at__isnull=True
-        )
+        WorkshopSession.objects.live()
+        .filter(workshop=workshop)
         .values_list("pk", "live_version")
         .first()
     )
