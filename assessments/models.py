@@ -8,7 +8,9 @@ the instrument is frozen and edits go to a new version, so answers always match 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from workshops.models import Membership, System, Workshop
@@ -285,3 +287,121 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.membership} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+# --- The system of care map -----------------------------------------------------------------
+
+
+class SystemMap(models.Model):
+    """A workshop's system of care map: a version that live screens poll, bumped on every edit."""
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="system_map")
+    version = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was started from the participants' agencies."
+    )
+
+    def __str__(self) -> str:
+        return f"Map of {self.workshop}"
+
+
+class Proposal(models.TextChoices):
+    """Whether a node or link is on the map, suggested by a participant, or dismissed."""
+
+    ACCEPTED = "accepted", _("On the map")
+    PENDING = "pending", _("Suggested")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class MapNode(models.Model):
+    """A service, agency or community support on the map, in one of the 13 systems."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Service or program")
+        AGENCY = "agency", _("Agency")
+        COMMUNITY = "community", _("Community or informal support")
+
+    class Status(models.TextChoices):
+        UNMARKED = "unmarked", _("Not marked yet")
+        STRENGTH = "strength", _("Strength")
+        CONCERN = "concern", _("Concern")
+        GAP = "gap", _("Gap")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="map_nodes")
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SERVICE)
+    label = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("short description"), max_length=300, blank=True)
+    provider = models.CharField(_("provided by"), max_length=120, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.UNMARKED)
+    proposal = models.CharField(max_length=10, choices=Proposal, default=Proposal.ACCEPTED)
+    suggested_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="map_nodes",
+        help_text="The participant whose agency this node stands for, if any.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("label"),
+                "workshop",
+                "system",
+                condition=~Q(proposal="dismissed"),
+                name="assessments_mapnode_unique_label",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class MapLink(models.Model):
+    """A relationship between two nodes of one map, stored with ``source_id < target_id``."""
+
+    class Strength(models.TextChoices):
+        STRONG = "strong", _("Strong")
+        MODERATE = "moderate", _("Moderate")
+        WEAK = "weak", _("Weak")
+        BROKEN = "broken", _("Strained or broken")
+        MISSING = "missing", _("Needed but missing")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="map_links")
+    source = models.ForeignKey(MapNode, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(MapNode, on_delete=models.CASCADE, related_name="+")
+    strength = models.CharField(max_length=10, choices=Strength, default=Strength.MODERATE)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    proposal = models.CharField(max_length=10, choices=Proposal, default=Proposal.ACCEPTED)
+    suggested_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            # Links have no direction: one order, so A-B and B-A are the same link.
+            models.CheckConstraint(
+                condition=Q(source__lt=models.F("target")), name="assessments_maplink_ordered"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target"],
+                condition=~Q(proposal="dismissed"),
+                name="assessments_maplink_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}-{self.target_id} ({self.strength})"
