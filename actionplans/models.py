@@ -1,1 +1,0 @@
-"""Gaps, priorities and the action plan (issues 6-8)."""
