@@ -25,6 +25,7 @@ urlpatterns = [
     path("join/<uuid:code>/new-link/", views.new_magic_link, name="new_magic_link"),
     path("w/", include("workshops.urls")),
     path("w/", include("assessments.urls")),
+    path("w/", include("actionplans.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("framework/", content.framework, name="framework"),
     path("admin/", admin.site.urls),

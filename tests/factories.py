@@ -1,5 +1,6 @@
 """Factories for tests: reference data (states, counties, systems) comes from the migrations."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import factory
@@ -7,6 +8,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from actionplans.models import (
+    ActionPlan,
+    ActionStep,
+    Benchmark,
+    Gap,
+    Goal,
+    Measure,
+    Objective,
+    PriorityArea,
+    Strategy,
+)
 from workshops.models import (
     County,
     Meeting,
@@ -99,3 +111,50 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
     duration_minutes = 120
     meeting_link = "https://zoom.example.org/j/123456"
+
+
+@dataclass
+class PlanTree:
+    """One of everything in an action plan, each the parent of the next."""
+
+    plan: ActionPlan
+    priority: PriorityArea
+    goal: Goal
+    objective: Objective
+    strategy: Strategy
+    step: ActionStep
+    measure: Measure
+    benchmark: Benchmark
+
+
+def plan_tree(workshop: Workshop, n: int = 1) -> PlanTree:
+    """A gap promoted to a priority with a goal, objective, strategy, step, measure, benchmark.
+
+    Calling it again for the same workshop and ``n`` returns the same rows.
+    """
+    today = timezone.localdate()
+    gap, _ = Gap.objects.get_or_create(workshop=workshop, title=f"Gap {n}")
+    priority, _ = PriorityArea.objects.get_or_create(
+        workshop=workshop, gap=gap, defaults={"title": gap.title, "rank": n}
+    )
+    plan, _ = ActionPlan.objects.get_or_create(workshop=workshop, number=1)
+    goal, _ = Goal.objects.get_or_create(plan=plan, priority=priority, title=f"Goal {n}")
+    objective, _ = Objective.objects.get_or_create(
+        goal=goal, title=f"Objective {n}", defaults={"target_date": today + timedelta(days=180)}
+    )
+    strategy, _ = Strategy.objects.get_or_create(objective=objective, title=f"Strategy {n}")
+    step, _ = ActionStep.objects.get_or_create(
+        objective=objective,
+        strategy=strategy,
+        title=f"Step {n}",
+        defaults={"start": today, "due": today + timedelta(days=60), "lead": "Pat Lee"},
+    )
+    measure, _ = Measure.objects.get_or_create(
+        objective=objective,
+        title=f"Measure {n}",
+        defaults={"baseline": 10, "target": 20, "unit": "families"},
+    )
+    benchmark, _ = Benchmark.objects.get_or_create(
+        measure=measure, due=today + timedelta(days=90), defaults={"value": 15}
+    )
+    return PlanTree(plan, priority, goal, objective, strategy, step, measure, benchmark)

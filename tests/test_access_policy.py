@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actionplans.models import Principle
 from tests.conftest import ROLES, Cast, sign_in
+from tests.factories import plan_tree
 from workshops.access import ROLE_PERMS, Perm, Role
+from workshops.models import System
 
 # Views that are not ours: Django's admin guards itself (staff only, its own login).
 EXEMPT_NAMESPACES = {"admin"}
@@ -59,6 +62,37 @@ def meeting(cast: Cast) -> dict:
 
 def session(cast: Cast) -> dict:
     return {"number": cast.session.number}
+
+
+def gap(cast: Cast) -> dict:
+    return {"gap_id": plan_tree(cast.workshop).priority.gap_id}
+
+
+def evidence(cast: Cast) -> dict:
+    found = plan_tree(cast.workshop).priority.gap.evidence.get_or_create(
+        kind="heat_cell", system=System.objects.first(), dimension="availability"
+    )[0]
+    return {"gap_id": found.gap_id, "evidence_id": found.pk}
+
+
+def priority(cast: Cast) -> dict:
+    return {"priority_id": plan_tree(cast.workshop).priority.pk}
+
+
+def plan_item(kind: str) -> Callable[[Cast], dict]:
+    return lambda cast: {"kind": kind, "item_id": getattr(plan_tree(cast.workshop), kind).pk}
+
+
+def step(cast: Cast) -> dict:
+    return {"step_id": plan_tree(cast.workshop).step.pk}
+
+
+def principle(cast: Cast) -> dict:
+    return {"principle_id": Principle.objects.first().pk}
+
+
+def under_priority(cast: Cast) -> dict:
+    return {"parent": plan_tree(cast.workshop).priority.pk}
 
 
 # Each issue adds its workshop URLs here. ``ok`` is what a caller with the right gets
@@ -122,6 +156,44 @@ ROUTES = [
     Route("assessments:export_responses", Perm.PREPARE, kwargs=lambda cast: {"fmt": "xlsx"}),
     Route("assessments:export_data", Perm.PREPARE, kwargs=lambda cast: {"fmt": "csv"}),
     Route("assessments:export_data", Perm.PREPARE, kwargs=lambda cast: {"fmt": "xlsx"}),
+    # Gaps, voting, priorities and the action plan
+    Route("actionplans:gaps", Perm.VIEW),
+    Route("actionplans:gap_new", Perm.PARTICIPATE),
+    Route("actionplans:gap_new", Perm.PARTICIPATE, method="post"),
+    Route("actionplans:unaddressed", Perm.VIEW),
+    Route("actionplans:gap", Perm.VIEW, kwargs=gap),
+    Route("actionplans:gap_edit", Perm.EDIT_PLAN, kwargs=gap),
+    Route("actionplans:gap_edit", Perm.EDIT_PLAN, method="post", kwargs=gap),
+    Route("actionplans:gap_merge", Perm.RUN, kwargs=gap),
+    Route("actionplans:gap_merge", Perm.RUN, method="post", kwargs=gap),
+    Route("actionplans:evidence_add", Perm.PARTICIPATE, kwargs=gap),
+    Route("actionplans:evidence_add", Perm.PARTICIPATE, method="post", kwargs=gap),
+    Route("actionplans:evidence_remove", Perm.EDIT_PLAN, method="post", ok=302,
+          kwargs=evidence),
+    Route("actionplans:voting", Perm.VIEW),
+    Route("actionplans:voting_poll", Perm.VIEW, ok=302),
+    Route("actionplans:dot", Perm.PARTICIPATE, method="post", ok=302),
+    Route("actionplans:voting_control", Perm.RUN, method="post", ok=302),
+    Route("actionplans:priorities", Perm.VIEW),
+    Route("actionplans:promote", Perm.RUN, method="post", ok=302),
+    Route("actionplans:priority_edit", Perm.RUN, kwargs=priority),
+    Route("actionplans:priority_edit", Perm.RUN, method="post", kwargs=priority),
+    Route("actionplans:plan", Perm.VIEW),
+    Route("actionplans:item_add", Perm.EDIT_PLAN, kwargs=lambda cast: {"kind": "goal"},
+          data=under_priority),
+    Route("actionplans:item_edit", Perm.EDIT_PLAN, kwargs=plan_item("objective")),
+    Route("actionplans:item_edit", Perm.EDIT_PLAN, method="post", kwargs=plan_item("objective")),
+    Route("actionplans:item_remove", Perm.EDIT_PLAN, method="post", ok=302,
+          kwargs=plan_item("step")),
+    Route("actionplans:item_move", Perm.EDIT_PLAN, method="post", ok=302,
+          kwargs=plan_item("step")),
+    Route("actionplans:item_history", Perm.VIEW, kwargs=plan_item("goal")),
+    Route("actionplans:why", Perm.VIEW, kwargs=step),
+    Route("actionplans:timeline", Perm.VIEW),
+    Route("actionplans:timeline_svg", Perm.VIEW),
+    Route("actionplans:principles", Perm.VIEW),
+    Route("actionplans:stance_edit", Perm.EDIT_PLAN, kwargs=principle),
+    Route("actionplans:stance_edit", Perm.EDIT_PLAN, method="post", kwargs=principle),
 ]  # fmt: skip
 
 IN_WORKSHOP = {
