@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,7 +108,12 @@ class MapData:
             nodes = [node for node in nodes if node.id in inside or node.id in ends]
         kept = {node.id for node in nodes}
         links = [link for link in links if link.source_id in kept and link.target_id in kept]
-        return MapData(self.systems, nodes, links, self.version)
+        systems = self.systems
+        if system_id is not None or only != Only.ALL:
+            # A filtered picture shows the systems it has something in, not 13 empty panels.
+            used = {node.system_id for node in nodes} | {system_id}
+            systems = [system for system in systems if system.id in used]
+        return MapData(systems, nodes, links, self.version)
 
 
 def system_ratings(workshop_id: int) -> dict[int, tuple[float, int]]:
@@ -245,6 +250,12 @@ def save_link(link: MapLink) -> MapLink:
     problem = link_problem(link.workshop, link.source, link.target, exclude=link.pk)
     if problem:
         raise MapError(problem)
+    if link.proposal == Proposal.ACCEPTED and Proposal.PENDING in (
+        link.source.proposal,
+        link.target.proposal,
+    ):
+        # A link on the map whose end is not would point at nothing in the picture.
+        raise MapError(_("Accept the nodes this link joins first."))
     link.source, link.target = ordered(link.source, link.target)
     try:
         with transaction.atomic():
@@ -274,6 +285,13 @@ def decide(item: MapNode | MapLink, accept: bool) -> None:
         )
     item.proposal = Proposal.ACCEPTED if accept else Proposal.DISMISSED
     item.save(update_fields=["proposal", "updated_at"])
+    if isinstance(item, MapNode) and not accept:
+        # Suggested links to a dismissed node could never be accepted: dismiss them with it.
+        for link in item.workshop.map_links.filter(
+            Q(source=item) | Q(target=item), proposal=Proposal.PENDING
+        ):
+            link.proposal = Proposal.DISMISSED
+            link.save(update_fields=["proposal", "updated_at"])
     bump(item.workshop)
 
 
@@ -310,7 +328,7 @@ def start_from_known(workshop: Workshop) -> int:
     for member in members:
         label = member.agency.strip()[: MapNode._meta.get_field("label").max_length]
         key = (member.system_id, label.lower())
-        if key in taken:
+        if not label or key in taken:
             continue
         taken.add(key)
         MapNode.objects.create(
