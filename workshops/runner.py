@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from workshops.models import AgendaItem, Workshop, WorkshopSession
@@ -13,15 +14,23 @@ class RunnerError(Exception):
     """A move the runner refuses, with a message for the facilitator."""
 
 
+# The map's version, so that participants' screens also follow the room's edits to the map.
+MAP_VERSION = "workshop__system_map__version"
+
+
 @dataclass(frozen=True)
 class LiveState:
     session: WorkshopSession | None
     item: AgendaItem | None
+    map_version: int = 0
 
     @staticmethod
-    def version_key(current: tuple[int, int] | None) -> str:
-        """What a participant's screen shows, as "<session id>.<version>" ("none" if nothing)."""
-        return "none" if current is None else f"{current[0]}.{current[1]}"
+    def version_key(current: tuple[int, int, int | None] | None) -> str:
+        """What a participant's screen shows: "<session id>.<version>.<map version>" or "none"."""
+        if current is None:
+            return "none"
+        session_id, live_version, map_version = current
+        return f"{session_id}.{live_version}.{map_version or 0}"
 
     @property
     def item_started_at_iso(self) -> str:
@@ -32,12 +41,19 @@ class LiveState:
     def version(self) -> str:
         if self.session is None:
             return self.version_key(None)
-        return self.version_key((self.session.pk, self.session.live_version))
+        return self.version_key((self.session.pk, self.session.live_version, self.map_version))
+
+
+def with_map_version(sessions: QuerySet[WorkshopSession]) -> QuerySet[WorkshopSession]:
+    """Sessions with their workshop's map version (0 before the map is started), in one query."""
+    return sessions.select_related("current_item").annotate(map_version=Coalesce(MAP_VERSION, 0))
 
 
 def live_state(workshop: Workshop) -> LiveState:
-    session = workshop.sessions.live().select_related("current_item").first()
-    return LiveState(session, session.current_item if session else None)
+    session = with_map_version(workshop.sessions.live()).first()
+    if session is None:
+        return LiveState(None, None)
+    return LiveState(session, session.current_item, session.map_version)
 
 
 ACTIONS = {"start", "next", "prev", "goto", "end"}

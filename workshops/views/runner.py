@@ -1,7 +1,8 @@
 """The live session runner: facilitators step through the agenda, participants' screens follow.
 
 Participants' screens poll ``live_poll`` every two seconds with the version they show; the
-answer is "204 No Content" (one small query) until the facilitator moves, then the new activity.
+answer is "204 No Content" (one small query) until the facilitator moves or, the map being part
+of the version, until someone edits the map; then the new screen.
 """
 
 from django.contrib import messages
@@ -10,38 +11,52 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from assessments import maps
+from assessments.mapsvg import render_map
 from assessments.results import live_results
+from assessments.views.maps import map_desc, map_title
 from workshops.access import Perm, workshop_view
-from workshops.models import FrameworkSection, Workshop, WorkshopSession
-from workshops.runner import LiveState, RunnerError, live_state, move
+from workshops.models import Activity, FrameworkSection, Workshop, WorkshopSession
+from workshops.runner import MAP_VERSION, LiveState, RunnerError, live_state, move, with_map_version
 
 POLL_SECONDS = 2
 
 
-def activity_context(state: LiveState) -> dict:
+def activity_context(workshop: Workshop, state: LiveState) -> dict:
     """What the current activity needs to be shown (later issues add theirs here)."""
     context: dict = {"state": state, "poll_seconds": POLL_SECONDS}
-    if state.item is not None and state.item.activity == "framework":
+    activity = state.item.activity if state.item is not None else None
+    if activity == Activity.FRAMEWORK:
         context["framework"] = FrameworkSection.objects.all()
-    if state.item is not None and state.item.activity == "assessment":
-        context["results"] = live_results(state.session.workshop_id)
+    elif activity == Activity.ASSESSMENT:
+        context["results"] = live_results(workshop.pk)
+    elif activity == Activity.MAPPING:
+        data = maps.load_map(workshop)
+        context["map"] = data
+        context["map_svg"] = render_map(data, title=map_title(workshop), desc=map_desc(data))
     return context
 
 
 @workshop_view(Perm.RUN)
 def runner(request: HttpRequest, workshop: Workshop, number: int) -> TemplateResponse:
-    session = get_object_or_404(workshop.sessions, number=number)
+    session = get_object_or_404(with_map_version(workshop.sessions), number=number)
     agenda = list(session.agenda.all())
     other_live = workshop.sessions.live().exclude(pk=session.pk)
     live = session.is_live
-    state = LiveState(session if live else None, session.current_item if live else None)
+    state = (
+        LiveState(session, session.current_item, session.map_version)
+        if live
+        else LiveState(None, None)
+    )
     context = {
         "workshop": workshop,
         "session": session,
         "agenda": agenda,
         "other_live": other_live.first(),
-        **activity_context(state),
+        **activity_context(workshop, state),
     }
+    if state.item is not None and state.item.activity == Activity.MAPPING:
+        context["pending_suggestions"] = maps.pending_count(workshop)
     template = "workshops/runner.html"
     if request.htmx:
         template += "#console"
@@ -67,7 +82,7 @@ def live(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
         upcoming = (
             workshop.sessions.filter(live_started_at__isnull=True).order_by("starts_at").first()
         )
-    context = {"workshop": workshop, "upcoming": upcoming, **activity_context(state)}
+    context = {"workshop": workshop, "upcoming": upcoming, **activity_context(workshop, state)}
     return TemplateResponse(request, "workshops/live.html", context)
 
 
@@ -79,11 +94,11 @@ def live_poll(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     current = (
         WorkshopSession.objects.live()
         .filter(workshop=workshop)
-        .values_list("pk", "live_version")
+        .values_list("pk", "live_version", MAP_VERSION)
         .first()
     )
     if shown == LiveState.version_key(current):
         return HttpResponse(status=204)
     state = live_state(workshop)
-    context = {"workshop": workshop, **activity_context(state)}
+    context = {"workshop": workshop, **activity_context(workshop, state)}
     return TemplateResponse(request, "workshops/live.html#screen", context)

@@ -1,4 +1,5 @@
-"""Load the demo county: a state team, a facilitator, a committee member and participants."""
+"""Load the demo county: a state team, a facilitator, a committee member and participants,
+their survey answers and data table, and the county's system of care map."""
 
 from datetime import datetime, time, timedelta
 
@@ -9,8 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import maps
 from assessments.apps import STATE_TEAM_GROUP, ensure_state_team_group
 from workshops.demo_assessment import assess
+from workshops.demo_map import draw_map
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
 from workshops.models import (
@@ -120,6 +123,7 @@ class Command(BaseCommand):
 
         self.prepare(workshop)
         assess(workshop)
+        draw_map(workshop)
 
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
@@ -132,6 +136,11 @@ class Command(BaseCommand):
             "run seed_demo again for fresh ones):"
         )
         out("\n".join(participant_lines))
+        data = maps.load_map(workshop)
+        out(
+            f"The map has {len(data.nodes)} nodes and {len(data.links)} links; "
+            f"suggestions from participants waiting for review: {maps.pending_count(workshop)}."
+        )
 
     def prepare(self, workshop: Workshop) -> None:
         """Meetings, a hybrid series whose first session was held and debriefed, the stage."""
