@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import completion, datatable, exports, results, survey
+from assessments.views import completion, datatable, exports, maps, results, survey
 
 app_name = "assessments"
 urlpatterns = [
@@ -27,4 +27,28 @@ urlpatterns = [
         name="export_responses",
     ),
     path("<uuid:code>/results/data-table.<str:fmt>", exports.export_data, name="export_data"),
+    # The system of care map
+    path("<uuid:code>/map/", maps.map_page, name="map"),
+    path("<uuid:code>/map/poll/", maps.map_poll, name="map_poll"),
+    path("<uuid:code>/map/map.<str:fmt>", maps.map_download, name="map_download"),
+    path("<uuid:code>/map/start/", maps.map_start, name="map_start"),
+    path("<uuid:code>/map/nodes/new/", maps.map_node_new, name="map_node_new"),
+    path("<uuid:code>/map/nodes/<int:node_id>/", maps.map_node, name="map_node"),
+    path(
+        "<uuid:code>/map/nodes/<int:node_id>/remove/",
+        maps.map_node_remove,
+        name="map_node_remove",
+    ),
+    path("<uuid:code>/map/links/new/", maps.map_link_new, name="map_link_new"),
+    path("<uuid:code>/map/links/<int:link_id>/", maps.map_link, name="map_link"),
+    path(
+        "<uuid:code>/map/links/<int:link_id>/remove/",
+        maps.map_link_remove,
+        name="map_link_remove",
+    ),
+    path(
+        "<uuid:code>/map/suggestions/<str:kind>/<int:item_id>/",
+        maps.map_suggestion,
+        name="map_suggestion",
+    ),
 ]

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplans.models import Principle
+from assessments.models import MapLink, MapNode
 from tests.conftest import ROLES, Cast, sign_in
 from tests.factories import plan_tree
 from workshops.access import ROLE_PERMS, Perm, Role
@@ -62,6 +63,29 @@ def meeting(cast: Cast) -> dict:
 
 def session(cast: Cast) -> dict:
     return {"number": cast.session.number}
+
+
+def map_node(cast: Cast, proposal: str = "accepted") -> MapNode:
+    return MapNode.objects.create(
+        workshop=cast.workshop,
+        system=cast.participant.system,
+        label=f"Node {MapNode.objects.count()}",
+        proposal=proposal,
+    )
+
+
+def node(cast: Cast) -> dict:
+    return {"node_id": map_node(cast).pk}
+
+
+def link(cast: Cast) -> dict:
+    source, target = map_node(cast), map_node(cast)
+    made = MapLink.objects.create(workshop=cast.workshop, source=source, target=target)
+    return {"link_id": made.pk}
+
+
+def suggestion(cast: Cast) -> dict:
+    return {"kind": "node", "item_id": map_node(cast, proposal="pending").pk}
 
 
 def gap(cast: Cast) -> dict:
@@ -156,6 +180,24 @@ ROUTES = [
     Route("assessments:export_responses", Perm.PREPARE, kwargs=lambda cast: {"fmt": "xlsx"}),
     Route("assessments:export_data", Perm.PREPARE, kwargs=lambda cast: {"fmt": "csv"}),
     Route("assessments:export_data", Perm.PREPARE, kwargs=lambda cast: {"fmt": "xlsx"}),
+    # The system of care map
+    Route("assessments:map", Perm.VIEW),
+    Route("assessments:map_poll", Perm.VIEW, ok=302),
+    Route("assessments:map_download", Perm.VIEW, kwargs=lambda cast: {"fmt": "svg"}),
+    Route("assessments:map_download", Perm.VIEW, kwargs=lambda cast: {"fmt": "png"}),
+    Route("assessments:map_start", Perm.RUN, method="post", ok=302),
+    Route("assessments:map_node_new", Perm.PARTICIPATE),
+    Route("assessments:map_node_new", Perm.PARTICIPATE, method="post"),
+    Route("assessments:map_node", Perm.RUN, kwargs=node),
+    Route("assessments:map_node", Perm.RUN, method="post", kwargs=node),
+    Route("assessments:map_node_remove", Perm.RUN, method="post", ok=302, kwargs=node),
+    Route("assessments:map_link_new", Perm.PARTICIPATE),
+    Route("assessments:map_link_new", Perm.PARTICIPATE, method="post"),
+    Route("assessments:map_link", Perm.RUN, kwargs=link),
+    Route("assessments:map_link", Perm.RUN, method="post", kwargs=link),
+    Route("assessments:map_link_remove", Perm.RUN, method="post", ok=302, kwargs=link),
+    Route("assessments:map_suggestion", Perm.RUN, method="post", ok=302, kwargs=suggestion,
+          data=lambda cast: {"decision": "accept"}),
     # Gaps, voting, priorities and the action plan
     Route("actionplans:gaps", Perm.VIEW),
     Route("actionplans:gap_new", Perm.PARTICIPATE),
