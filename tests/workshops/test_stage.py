@@ -37,7 +37,8 @@ def at_stage(cast, stage: Stage) -> None:
 def test_it_has_a_check_list_for_every_stage():
     assert set(CHECKS) == set(Stage)
     assert CHECKS[Stage.PREPARE] == []
-    for stage in [Stage.PLAN, Stage.REVIEW, Stage.IMPLEMENT, Stage.REVISE]:
+    assert [check.__name__ for check in CHECKS[Stage.PLAN]] == ["has_priorities"]  # issue 6
+    for stage in [Stage.REVIEW, Stage.IMPLEMENT, Stage.REVISE]:
         assert CHECKS[stage] == [], "later issues register these"
 
 
