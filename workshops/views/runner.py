@@ -6,24 +6,35 @@ of the version, until someone edits the map; then the new screen.
 """
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from actionplans.voting import voting_context
 from assessments import maps
 from assessments.mapsvg import render_map
 from assessments.results import live_results
 from assessments.views.maps import map_desc, map_title
 from workshops.access import Perm, workshop_view
-from workshops.models import Activity, FrameworkSection, Workshop, WorkshopSession
+from workshops.models import Activity, FrameworkSection, Membership, Workshop, WorkshopSession
 from workshops.runner import MAP_VERSION, LiveState, RunnerError, live_state, move, with_map_version
 
 POLL_SECONDS = 2
 
 
-def activity_context(workshop: Workshop, state: LiveState) -> dict:
-    """What the current activity needs to be shown (later issues add theirs here)."""
+def activity_context(
+    workshop: Workshop,
+    state: LiveState,
+    membership: Membership | None = None,
+    next_url: str | None = None,
+) -> dict:
+    """What the current activity needs to be shown to ``membership`` (None: the state team).
+
+    ``next_url`` is where the activity's plain (no-JS) forms come back to.
+    """
     context: dict = {"state": state, "poll_seconds": POLL_SECONDS}
     activity = state.item.activity if state.item is not None else None
     if activity == Activity.FRAMEWORK:
@@ -34,6 +45,11 @@ def activity_context(workshop: Workshop, state: LiveState) -> dict:
         data = maps.load_map(workshop)
         context["map"] = data
         context["map_svg"] = render_map(data, title=map_title(workshop), desc=map_desc(data))
+    elif activity in (Activity.GAPS, Activity.VOTING):
+        # Proposing gaps and voting on them share one live board of the gaps and their dots.
+        context.update(voting_context(workshop, membership, next_url))
+    elif activity == Activity.ACTION_PLAN:
+        context["priorities"] = workshop.priorities.annotate(goal_count=Count("goals"))
     return context
 
 
@@ -53,7 +69,12 @@ def runner(request: HttpRequest, workshop: Workshop, number: int) -> TemplateRes
         "session": session,
         "agenda": agenda,
         "other_live": other_live.first(),
-        **activity_context(workshop, state),
+        **activity_context(
+            workshop,
+            state,
+            request.access.membership,
+            reverse("workshops:runner", args=[workshop.code, number]),
+        ),
     }
     if state.item is not None and state.item.activity == Activity.MAPPING:
         context["pending_suggestions"] = maps.pending_count(workshop)
@@ -82,7 +103,11 @@ def live(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
         upcoming = (
             workshop.sessions.filter(live_started_at__isnull=True).order_by("starts_at").first()
         )
-    context = {"workshop": workshop, "upcoming": upcoming, **activity_context(workshop, state)}
+    context = {
+        "workshop": workshop,
+        "upcoming": upcoming,
+        **activity_context(workshop, state, request.access.membership),
+    }
     return TemplateResponse(request, "workshops/live.html", context)
 
 
@@ -100,5 +125,8 @@ def live_poll(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     if shown == LiveState.version_key(current):
         return HttpResponse(status=204)
     state = live_state(workshop)
-    context = {"workshop": workshop, **activity_context(workshop, state)}
+    context = {
+        "workshop": workshop,
+        **activity_context(workshop, state, request.access.membership),
+    }
     return TemplateResponse(request, "workshops/live.html#screen", context)
