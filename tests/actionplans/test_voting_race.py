@@ -14,14 +14,12 @@ from actionplans.models import Dot, Gap, Voting
 from actionplans.voting import VoteRefused
 from tests.factories import ParticipantFactory, WorkshopFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    # Skipped before any database set-up: SQLite serializes writers, so there is no race there.
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the race matters on PostgreSQL"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 BUDGET = 3
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes writers; the race matters on PostgreSQL")
 
 
 def room(voters: int, budget: int = BUDGET):
