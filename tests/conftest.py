@@ -88,3 +88,39 @@ def sign_in(client: Client, user, workshop: Workshop | None = None) -> Client:
 @pytest.fixture
 def user_factory(db):
     return UserFactory
+
+
+def restore_reference_rows(snapshot: str) -> None:
+    """Put back the migrations' rows (states, counties, systems, instrument...) in every table a
+    transactional test's flush emptied.
+
+    Tables that have rows are left alone: contenttypes, permissions and the state team group,
+    which the flush's post_migrate recreates, and all of them before the first flush.
+    """
+    from django.core import serializers
+    from django.db import transaction
+
+    empty: dict[type, bool] = {}
+    with transaction.atomic():
+        for item in serializers.deserialize("json", snapshot):
+            model = type(item.object)
+            if model not in empty:
+                empty[model] = not model._default_manager.exists()
+            if empty[model]:
+                item.save()
+
+
+@pytest.fixture(scope="session")
+def reference_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations created, taken once per test process."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def reference_data(transactional_db, reference_snapshot) -> None:
+    """For tests on a transactional database (race tests): the reference rows, whatever flushed
+    the database before (pytest-django runs these tests after the others)."""
+    restore_reference_rows(reference_snapshot)

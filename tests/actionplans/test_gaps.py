@@ -214,6 +214,7 @@ def test_it_refuses_to_merge_a_promoted_gap_and_changes_nothing(workshop, pair):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_it_merges_only_one_way_when_two_people_merge_a_pair_at_once():
     """A into B and B into A at the same moment: the row locks let one through."""
     if connection.vendor != "postgresql":

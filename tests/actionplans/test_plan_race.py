@@ -47,6 +47,7 @@ def test_it_refuses_the_second_of_two_saves_of_the_same_version(db):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_it_never_loses_an_update_when_two_editors_save_at_once():
     """Two requests claim version 1 at the same moment: the row lock lets one through."""
     if connection.vendor != "postgresql":

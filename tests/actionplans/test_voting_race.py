@@ -17,7 +17,8 @@ from tests.factories import ParticipantFactory, WorkshopFactory
 pytestmark = [
     # Skipped before any database set-up: SQLite serializes writers, so there is no race there.
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the race matters on PostgreSQL"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 BUDGET = 3
 

@@ -18,9 +18,13 @@ test thread from its start to the end of the session:
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+
+from tests.conftest import restore_reference_rows
 
 # Playwright's sync API runs an asyncio loop in the test thread; without this, every ORM call
 # made by a test (creating its data, checking the result) raises SynchronousOnlyOperation.
@@ -73,25 +77,6 @@ REFERENCE_SNAPSHOT = pytest.StashKey[str]()
 
 def is_e2e(item) -> bool:
     return E2E_DIR in Path(item.path).resolve().parents
-
-
-def restore_reference_rows(snapshot: str) -> None:
-    """Put back the migrations' rows in every table a flush emptied.
-
-    Tables that have rows are left alone: contenttypes and permissions, which the flush's
-    post_migrate recreates, and all of them before the first flush.
-    """
-    from django.core import serializers
-    from django.db import transaction
-
-    empty: dict[type, bool] = {}
-    with transaction.atomic():
-        for item in serializers.deserialize("json", snapshot):
-            model = type(item.object)
-            if model not in empty:
-                empty[model] = not model._default_manager.exists()
-            if empty[model]:
-                item.save()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -164,3 +149,36 @@ def a11y():
     from tests.e2e.a11y import assert_accessible
 
     return assert_accessible
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares SQLite's connection.
+
+    On SQLite the test database lives in memory and the live server's request threads all use
+    the test's one connection. With ATOMIC_REQUESTS, two requests at once (pages polling, a
+    form posted meanwhile) both open a transaction on it: "cannot start a transaction within a
+    transaction", a 500. The lock is held while Django handles a request, not while a browser
+    keeps its connection open. PostgreSQL gives each thread its own connection: no lock.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time():
+    """Before the live server starts (autouse goes first): see OneRequestAtATimeServer."""
+    from django.test.testcases import LiveServerThread
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATimeServer
+    yield
+    LiveServerThread.server_class = original

@@ -16,7 +16,7 @@ from tests.e2e.test_workshop_journeys import (
     schedule_virtual,
     sign_in,
 )
-from tests.e2e.test_workshop_journeys import watch as watch  # noqa: PLC0414 (the fixture)
+from tests.e2e.test_workshop_journeys import watch as watch  # the fixture
 from workshops.links import magic_link_url
 from workshops.models import Activity
 

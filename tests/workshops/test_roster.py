@@ -321,6 +321,7 @@ def test_it_asks_before_removing(client, cast):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_it_holds_the_cap_when_two_people_add_at_once():
     """Two simultaneous adds for the last place: the workshop row lock lets one through."""
     if connection.vendor != "postgresql":

@@ -1,5 +1,6 @@
 """Load the demo county: a state team, a facilitator, a committee member and participants,
-their survey answers and data table, and the county's system of care map."""
+their survey answers and data table, the county's system of care map, and its gaps, dot vote,
+priority areas and first draft of the action plan."""
 
 from datetime import datetime, time, timedelta
 
@@ -14,6 +15,8 @@ from assessments import maps
 from assessments.apps import STATE_TEAM_GROUP, ensure_state_team_group
 from workshops.demo_assessment import assess
 from workshops.demo_map import draw_map
+from workshops.demo_plan import plan_demo
+from workshops.demo_plan import summary as plan_summary
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
 from workshops.models import (
@@ -124,6 +127,7 @@ class Command(BaseCommand):
         self.prepare(workshop)
         assess(workshop)
         draw_map(workshop)
+        plan_demo(workshop)
 
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
@@ -141,6 +145,7 @@ class Command(BaseCommand):
             f"The map has {len(data.nodes)} nodes and {len(data.links)} links; "
             f"suggestions from participants waiting for review: {maps.pending_count(workshop)}."
         )
+        out(plan_summary(workshop))
 
     def prepare(self, workshop: Workshop) -> None:
         """Meetings, a hybrid series whose first session was held and debriefed, the stage."""
