@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from actionplans.models import Dot, Evidence, Gap, Principle, PriorityArea, Voting
-from assessments.datatable import Total, active_metrics, county_totals, workshop_figures
+from assessments.datatable import Method, Total, active_metrics, county_totals, workshop_figures
 from assessments.models import Instrument, MapLink, MapNode, Metric, Proposal, Question, Survey
 from assessments.results import MIN_GROUP, SCALE_PURPOSES, Results, Stat, results_for
 from workshops.models import Membership, System, Workshop
@@ -252,6 +252,11 @@ def add_evidence(gap: Gap, target: Target, note: str, user) -> Evidence:
     return evidence
 
 
+def one_decimal(mean: float) -> str:
+    """A mean as the results show it: rounded (``number_format`` alone would cut 1.67 to 1.6)."""
+    return number_format(round(mean, 1), 1)
+
+
 def stat_words(stat: Stat | None) -> str:
     if stat is None or (stat.n == 0 and stat.mean is None):
         return gettext("no ratings yet")
@@ -261,17 +266,25 @@ def stat_words(stat: Stat | None) -> str:
         "mean %(mean)s of 5, from %(n)s person",
         "mean %(mean)s of 5, from %(n)s people",
         stat.n,
-    ) % {"mean": number_format(stat.mean, 1), "n": stat.n}
+    ) % {"mean": one_decimal(stat.mean), "n": stat.n}
 
 
 def total_words(total: Total | None) -> str:
     if total is None or total.value is None:
         return gettext("not reported yet")
-    return ngettext(
-        "county total %(total)s, from %(n)s agency",
-        "county total %(total)s, from %(n)s agencies",
-        total.reporting,
-    ) % {"total": total.display, "n": total.reporting}
+    if total.method == Method.SUM:
+        words = ngettext(
+            "county total %(total)s, from %(n)s agency",
+            "county total %(total)s, from %(n)s agencies",
+            total.reporting,
+        )
+    else:
+        words = ngettext(
+            "county average %(total)s, from %(n)s agency",
+            "county average %(total)s, from %(n)s agencies",
+            total.reporting,
+        )
+    return words % {"total": total.display, "n": total.reporting}
 
 
 @dataclass
@@ -402,13 +415,15 @@ class Sources:
     def short_stat(stat: Stat | None) -> str:
         if stat is None or not stat.shown:
             return gettext("no mean shown") if stat and stat.n else gettext("no ratings yet")
-        return f"{number_format(stat.mean, 1)}, n={stat.n}"
+        return f"{one_decimal(stat.mean)}, n={stat.n}"
 
     @staticmethod
     def short_total(total: Total | None) -> str:
         if total is None or total.value is None:
             return gettext("not reported yet")
-        return gettext("county total %(total)s") % {"total": total.display}
+        if total.method == Method.SUM:
+            return gettext("county total %(total)s") % {"total": total.display}
+        return gettext("county average %(total)s") % {"total": total.display}
 
     def refusal(self, target: Target | None) -> str:
         """Why a target is not one of this workshop's (for the form's error)."""

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from assessments.models import Response
 from workshops.models import Meeting, Membership, StageChange, System, Workshop, WorkshopSession
@@ -209,26 +210,51 @@ def _prepare_items(workshop: Workshop, facts: WorkshopFacts) -> tuple[list[str],
     done, todo = [], []
     held = facts.meetings_held
     if held:
-        done.append(f"{held} planning-committee meeting{'s' if held != 1 else ''} held")
+        done.append(
+            ngettext(
+                "%(count)s planning-committee meeting held",
+                "%(count)s planning-committee meetings held",
+                held,
+            )
+            % {"count": held}
+        )
     else:
-        todo.append("Hold a first planning-committee meeting")
+        todo.append(gettext("Hold a first planning-committee meeting"))
     missing = facts.topics_not_reviewed
     reviewed = len(Meeting.Topic) - len(missing)
     if reviewed:
-        done.append(f"{reviewed} of {len(Meeting.Topic)} meeting topics reviewed")
+        done.append(
+            gettext("%(reviewed)s of %(count)s meeting topics reviewed")
+            % {"reviewed": reviewed, "count": len(Meeting.Topic)}
+        )
     if missing:
-        todo.append("Review with the committee: " + ", ".join(t.label for t in missing))
+        todo.append(
+            gettext("Review with the committee: %(topics)s")
+            % {"topics": ", ".join(str(t.label) for t in missing)}
+        )
     if workshop.format:
-        done.append(f"Format chosen: {workshop.get_format_display()}")
+        chosen = workshop.get_format_display()
+        done.append(gettext("Format chosen: %(format)s") % {"format": chosen})
     if facts.sessions:
         count = len(facts.sessions)
-        done.append(f"{count} session{'s' if count != 1 else ''} scheduled")
+        done.append(
+            ngettext("%(count)s session scheduled", "%(count)s sessions scheduled", count)
+            % {"count": count}
+        )
     if facts.invited:
-        done.append(f"{facts.invited} of {workshop.max_participants} participants invited")
+        done.append(
+            gettext("%(invited)s of %(most)s participants invited")
+            % {"invited": facts.invited, "most": workshop.max_participants}
+        )
     if facts.participants > facts.invited:
         waiting = facts.participants - facts.invited
         todo.append(
-            f"Invite the {waiting} participant{'s' if waiting != 1 else ''} not yet invited"
+            ngettext(
+                "Invite the %(count)s participant not yet invited",
+                "Invite the %(count)s participants not yet invited",
+                waiting,
+            )
+            % {"count": waiting}
         )
     return done, todo
 
@@ -236,17 +262,42 @@ def _prepare_items(workshop: Workshop, facts: WorkshopFacts) -> tuple[list[str],
 def _assess_items(workshop: Workshop, facts: WorkshopFacts) -> tuple[list[str], list[str]]:
     done, todo = [], []
     if facts.sessions:
-        done.append(f"{facts.held_sessions} of {len(facts.sessions)} sessions held")
+        done.append(
+            gettext("%(held)s of %(count)s sessions held")
+            % {"held": facts.held_sessions, "count": len(facts.sessions)}
+        )
     people = facts.participants
     submitted = facts.surveys.get("submitted", 0)
     if submitted:
-        done.append(f"{submitted} of {people} participants submitted the survey")
+        done.append(
+            gettext("%(submitted)s of %(people)s participants submitted the survey")
+            % {"submitted": submitted, "people": people}
+        )
     if people and submitted < people:
-        todo.append(f"{people - submitted} participant(s) still to submit the survey")
+        left = people - submitted
+        todo.append(
+            ngettext(
+                "%(count)s participant still to submit the survey",
+                "%(count)s participants still to submit the survey",
+                left,
+            )
+            % {"count": left}
+        )
     if facts.data_rows_complete:
-        done.append(f"{facts.data_rows_complete} of {people} data-table rows complete")
+        done.append(
+            gettext("%(complete)s of %(people)s data-table rows complete")
+            % {"complete": facts.data_rows_complete, "people": people}
+        )
     if people and facts.data_rows_complete < people:
-        todo.append(f"{people - facts.data_rows_complete} data-table row(s) still to complete")
+        rows = people - facts.data_rows_complete
+        todo.append(
+            ngettext(
+                "%(count)s data-table row still to complete",
+                "%(count)s data-table rows still to complete",
+                rows,
+            )
+            % {"count": rows}
+        )
     return done, todo
 
 

@@ -10,6 +10,7 @@ optimistic concurrency and a history of every change.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -190,6 +191,12 @@ class ActionStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and neither done nor dropped."""
+        closed = {self.Status.DONE, self.Status.DROPPED}
+        return self.due is not None and self.due < timezone.localdate() and self.status not in closed
 
 
 class Measure(models.Model):

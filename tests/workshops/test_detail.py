@@ -158,7 +158,7 @@ def test_it_counts_the_assessment_at_the_assess_stage(client, cast):
     sign_in(client, cast.facilitator.user)
     response = client.get(cast.workshop.get_absolute_url())
     assert b"1 of 1 participants submitted the survey" in response.content
-    assert b"1 data-table row(s) still to complete" in response.content
+    assert b"1 data-table row still to complete" in response.content
 
 
 def test_it_shows_a_participant_what_to_do_before_the_workshop(client, cast):
