@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionplans.views import gaps, plan, trail, voting
+from actionplans.views import documents, gaps, plan, trail, voting
 
 app_name = "actionplans"
 urlpatterns = [
@@ -39,6 +39,16 @@ urlpatterns = [
     path("<uuid:code>/plan/steps/<int:step_id>/why/", trail.why, name="why"),
     path("<uuid:code>/plan/timeline/", trail.timeline, name="timeline"),
     path("<uuid:code>/plan/timeline.svg", trail.timeline_svg, name="timeline_svg"),
+    # The plan as a PDF: asked for, made in the background, stored until the plan changes
+    path("<uuid:code>/plan/pdf/", documents.pdf_page, name="pdf"),
+    path("<uuid:code>/plan/pdf/make/", documents.pdf_request, name="pdf_request"),
+    path("<uuid:code>/plan/pdf/status/", documents.pdf_status, name="pdf_status"),
+    path("<uuid:code>/plan/pdf/preview/", documents.pdf_preview, name="pdf_preview"),
+    path(
+        "<uuid:code>/plan/pdf/<int:document_id>/<str:filename>",
+        documents.pdf_download,
+        name="pdf_download",
+    ),
     # Values and principles: where the county stands
     path("<uuid:code>/principles/", plan.principles, name="principles"),
     path("<uuid:code>/principles/<int:principle_id>/", plan.stance_edit, name="stance_edit"),

@@ -115,6 +115,14 @@ def principle(cast: Cast) -> dict:
     return {"principle_id": Principle.objects.first().pk}
 
 
+def document(cast: Cast) -> dict:
+    plan = plan_tree(cast.workshop).plan
+    found = plan.documents.get_or_create(
+        status="ready", defaults={"content_at": plan.changed_at, "pdf": b"%PDF-1.7 test"}
+    )[0]
+    return {"document_id": found.pk, "filename": "plan.pdf"}
+
+
 def under_priority(cast: Cast) -> dict:
     return {"parent": plan_tree(cast.workshop).priority.pk}
 
@@ -233,6 +241,11 @@ ROUTES = [
     Route("actionplans:why", Perm.VIEW, kwargs=step),
     Route("actionplans:timeline", Perm.VIEW),
     Route("actionplans:timeline_svg", Perm.VIEW),
+    Route("actionplans:pdf", Perm.VIEW),
+    Route("actionplans:pdf_request", Perm.VIEW, method="post", ok=302),
+    Route("actionplans:pdf_status", Perm.VIEW, ok=302),
+    Route("actionplans:pdf_preview", Perm.EDIT_PLAN),
+    Route("actionplans:pdf_download", Perm.VIEW, kwargs=document),
     Route("actionplans:principles", Perm.VIEW),
     Route("actionplans:stance_edit", Perm.EDIT_PLAN, kwargs=principle),
     Route("actionplans:stance_edit", Perm.EDIT_PLAN, method="post", kwargs=principle),

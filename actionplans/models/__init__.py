@@ -1,5 +1,6 @@
 """Gaps, votes, priorities and the action plan (issue 6; review and progress come with issue 8)."""
 
+from actionplans.models.documents import PlanDocument
 from actionplans.models.gaps import Dot, Evidence, Gap, Principle, Voting
 from actionplans.models.plan import (
     ActionPlan,
@@ -23,6 +24,7 @@ __all__ = [
     "Goal",
     "Measure",
     "Objective",
+    "PlanDocument",
     "Principle",
     "PrincipleStance",
     "PriorityArea",

@@ -195,8 +195,9 @@ class ActionStep(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Past its due date and neither done nor dropped."""
-        closed = {self.Status.DONE, self.Status.DROPPED}
-        return self.due is not None and self.due < timezone.localdate() and self.status not in closed
+        if self.due is None or self.status in {self.Status.DONE, self.Status.DROPPED}:
+            return False
+        return self.due < timezone.localdate()
 
 
 class Measure(models.Model):
