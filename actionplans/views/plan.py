@@ -10,6 +10,7 @@ form is a page of its own and a change redirects to the outline with a message.
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -108,7 +109,25 @@ def changed(
     response = node_response(request, workshop, plan, *node, focus=focus, message=message)
     response["HX-Retarget"] = f"#{node[0]}-{node[1]}"
     response["HX-Reswap"] = "outerHTML"
+    response.render()
+    response.content += summary_swaps(request, workshop, plan)
     return response
+
+
+def summary_swaps(request: HttpRequest, workshop: Workshop, plan: ActionPlan) -> bytes:
+    """The outline's counts and principles sidebar, swapped in out of band after a change."""
+    priorities = plans.outline(plan)
+    context = {
+        "workshop": workshop,
+        "plan": plan,
+        "counts": plans.counts_of(priorities),
+        "principle_rows": plans.principle_rows(workshop, plan, items=plans.tagged_in(priorities)),
+        "oob": True,
+    }
+    return b"".join(
+        render_to_string(f"actionplans/plan.html#{part}", context, request).encode()
+        for part in ("summary", "principles")
+    )
 
 
 def parent_node(kind: Kind, item) -> tuple[str, int]:

@@ -209,6 +209,24 @@ def test_it_adds_a_step_inline_and_answers_with_its_objective(client, cast):
     assert 'hx-swap-oob="innerHTML"' in response.text
 
 
+def test_it_refreshes_the_counts_and_principles_after_an_inline_change(client, cast):
+    tree = plan_tree(cast.workshop)
+    principle = Principle.objects.get(key="youth-guided")
+    sign_in(client, cast.facilitator.user)
+    response = client.post(
+        add_url(cast.workshop, "step", tree.objective),
+        {"title": "Youth advisory board", "status": "not_started", "principles": [principle.pk]},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    summary = response.text.split('id="plan-summary"')[1].split("</p>")[0]
+    assert 'hx-swap-oob="true"' in summary
+    assert "2 action steps" in summary
+    aside = response.text.split('id="plan-principles"')[1].split("</aside>")[0]
+    assert 'hx-swap-oob="true"' in aside
+    assert "Youth-guided" in aside and "1 item" in aside
+
+
 def test_it_preselects_the_strategy_of_a_step(client, cast):
     tree = plan_tree(cast.workshop)
     sign_in(client, cast.facilitator.user)
