@@ -11,11 +11,12 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 PG_URL ?= postgres://postgres@127.0.0.1:5432/socplan
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run migrate demo test lint format test-sqlite test-postgres e2e clean
+.PHONY: help install run migrate demo test lint format test-sqlite test-postgres e2e bench clean
 
 help:
 	@echo "make run    install, migrate, load the demo county and serve on http://127.0.0.1:8000"
 	@echo "make test   ruff, the test suite on SQLite and PostgreSQL, and the browser tests"
+	@echo "make bench  timings against their targets, on a throwaway database (exits 1 on a miss)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6). Install it, or set PYTHON=/path/to/python3.12"; exit 1; }
@@ -77,6 +78,10 @@ test-postgres: install
 
 e2e: install
 	$(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS)
+
+# Its own temporary SQLite database, whatever DATABASE_URL says: the dev database is never touched.
+bench: install
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=socplan.settings $(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

@@ -66,6 +66,14 @@ def touched(plan: ActionPlan) -> None:
     ActionPlan.objects.filter(pk=plan.pk).update(changed_at=plan.changed_at)
 
 
+def priorities_changed(workshop: Workshop) -> None:
+    """The priority areas head the plan (and its PDF): a new one, a new rank, title or level
+    touches the latest plan, if there is one yet."""
+    plan = workshop.plans.order_by("-number").first()
+    if plan is not None:
+        touched(plan)
+
+
 # --- the kinds of item -------------------------------------------------------------------------
 
 

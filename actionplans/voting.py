@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from actionplans.models import Dot, Gap, PriorityArea, Voting
 from actionplans.models.gaps import MAX_DOTS
+from actionplans.plans import priorities_changed
 from workshops.models import Membership, Workshop
 
 # Participants and the county's planning committee place dots; facilitators run the vote
@@ -401,6 +402,7 @@ def promote(workshop: Workshop, gap: Gap, level: str, user, title: str = "") -> 
     except IntegrityError:
         raise VoteRefused(_("“%(gap)s” is already a priority area.") % {"gap": gap}) from None
     touch(workshop)
+    priorities_changed(workshop)
     return priority
 
 
@@ -420,3 +422,4 @@ def rerank(
             area.rank = number
             area.version += 1
             area.save()  # a history row each: the ranking and who changed it are kept
+    priorities_changed(workshop)

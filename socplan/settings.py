@@ -167,6 +167,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The plan's PDF: a render stops (and fails) past the time limit; a rendering still queued or
+# running past the deadline (a worker died) is shown as failed and made again when next asked for.
+PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 60)
+PDF_RENDER_DEADLINE_SECONDS = env_int("PDF_RENDER_DEADLINE_SECONDS", 180)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actionplans.documents import filename
 from actionplans.models import Principle
 from assessments.models import MapLink, MapNode
 from tests.conftest import ROLES, Cast, sign_in
@@ -120,7 +121,7 @@ def document(cast: Cast) -> dict:
     found = plan.documents.get_or_create(
         status="ready", defaults={"content_at": plan.changed_at, "pdf": b"%PDF-1.7 test"}
     )[0]
-    return {"document_id": found.pk, "filename": "plan.pdf"}
+    return {"document_id": found.pk, "filename": filename(found)}
 
 
 def under_priority(cast: Cast) -> dict:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actionplans import voting
+from actionplans import plans, voting
 from actionplans.forms.voting import DotForm, PriorityForm, PromoteForm, VotingControlForm
 from actionplans.models import PriorityArea
 from actionplans.voting import POLL_SECONDS, VoteRefused
@@ -278,6 +278,7 @@ def priority_edit(request: HttpRequest, workshop: Workshop, priority_id: int) ->
                 area.save()
                 if form.cleaned_data["rank"] != rank:
                     voting.rerank(workshop, area, rank=form.cleaned_data["rank"])
+                plans.priorities_changed(workshop)
                 messages.success(request, _("Priority area saved."))
                 return redirect("actionplans:priorities", workshop.code)
             stored = PriorityArea.objects.select_related("gap").get(pk=area.pk)
