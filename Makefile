@@ -37,6 +37,9 @@ demo: migrate
 
 run: demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop). The demo logins are printed above."
+	@echo "A background worker makes the PDFs (python manage.py db_worker)."
+	DEBUG=true $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
