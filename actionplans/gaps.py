@@ -15,7 +15,8 @@ from django.db.models import Count, F, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
-from actionplans.models import Dot, Evidence, Gap, Principle, PriorityArea, Voting
+from actionplans import voting
+from actionplans.models import Dot, Evidence, Gap, Principle, PriorityArea
 from assessments.datatable import Method, Total, active_metrics, county_totals, workshop_figures
 from assessments.models import Instrument, MapLink, MapNode, Metric, Proposal, Question, Survey
 from assessments.results import MIN_GROUP, SCALE_PURPOSES, Results, Stat, results_for
@@ -47,11 +48,6 @@ def gap_rows(workshop: Workshop, kind: str | None = None, system_id: int | None 
     return rows
 
 
-def touch_voting(workshop_id: int) -> None:
-    """Live tallies poll the voting's version: a new, changed or merged gap refreshes them."""
-    Voting.objects.filter(workshop_id=workshop_id).update(version=F("version") + 1)
-
-
 # --- proposing and editing ----------------------------------------------------------------------
 
 
@@ -76,7 +72,7 @@ def propose(workshop: Workshop, proposed_by: Membership | None, fields: GapField
     )
     gap.systems.set(fields.systems)
     gap.principles.set(fields.principles)
-    touch_voting(workshop.pk)
+    voting.touch(workshop.pk)
     return gap
 
 
@@ -96,7 +92,7 @@ def save_gap(gap: Gap, version: int, fields: GapFields) -> bool:
     gap.save()
     gap.systems.set(fields.systems)
     gap.principles.set(fields.principles)
-    touch_voting(gap.workshop_id)
+    voting.touch(gap.workshop_id)
     return True
 
 
@@ -175,7 +171,7 @@ def merge(workshop: Workshop, duplicate_id: int, kept_id: int) -> Merged:
     duplicate.save()
     kept.version += 1  # an edit begun before the merge must not drop its systems
     kept.save()
-    touch_voting(workshop.pk)
+    voting.touch(workshop.pk)
     return Merged(kept, len(moving), skipped, dots)
 
 
@@ -248,7 +244,7 @@ def parse_target(value: str) -> Target | None:
 
 def add_evidence(gap: Gap, target: Target, note: str, user) -> Evidence:
     evidence = Evidence.objects.create(gap=gap, note=note, added_by=user, **target.fields())
-    touch_voting(gap.workshop_id)
+    voting.touch(gap.workshop_id)
     return evidence
 
 

@@ -283,9 +283,9 @@ def _locked_voting(workshop: Workshop) -> Voting:
     return Voting.objects.select_for_update().get(pk=voting.pk)
 
 
-def touch(workshop: Workshop) -> None:
-    """Makes every board fetch itself again (after a merge, a promotion, a change of rules)."""
-    Voting.objects.filter(workshop=workshop).update(version=F("version") + 1)
+def touch(workshop_id: int) -> None:
+    """Makes every board fetch itself again (a new, changed or merged gap, a promotion)."""
+    Voting.objects.filter(workshop_id=workshop_id).update(version=F("version") + 1)
 
 
 @transaction.atomic
@@ -401,7 +401,7 @@ def promote(workshop: Workshop, gap: Gap, level: str, user, title: str = "") -> 
             )
     except IntegrityError:
         raise VoteRefused(_("“%(gap)s” is already a priority area.") % {"gap": gap}) from None
-    touch(workshop)
+    touch(workshop.pk)
     priorities_changed(workshop)
     return priority
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actionplans import gaps
+from actionplans import gaps, voting
 from actionplans.forms.gaps import EvidenceForm, GapEditForm, GapFilterForm, GapForm, MergeForm
 from actionplans.models import Gap, PriorityArea
 from workshops.access import Perm, workshop_view
@@ -176,7 +176,7 @@ def evidence_remove(
 ) -> HttpResponse:
     gap = gap_of(workshop, gap_id)
     gap.evidence.filter(pk=evidence_id).delete()
-    gaps.touch_voting(workshop.pk)
+    voting.touch(workshop.pk)
     return evidence_answer(request, workshop, gap, gettext("Evidence removed."))
 
 
