@@ -9,14 +9,18 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
 	$$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] 2>/dev/null); do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; break; }; done)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/socplan
+# The load test's own database, made anew at each run.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socplan_load
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socplan_faults
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run migrate demo test lint format test-sqlite test-postgres e2e bench clean
+.PHONY: help install run migrate demo test lint format test-sqlite test-postgres e2e bench bench-pdf load clean
 
 help:
 	@echo "make run    install, migrate, load the demo county and serve on http://127.0.0.1:8000"
 	@echo "make test   ruff, the test suite on SQLite and PostgreSQL, and the browser tests"
-	@echo "make bench  timings against their targets, on a throwaway database (exits 1 on a miss)"
+	@echo "make bench  key pages, PDF and autosave under load on PostgreSQL and gunicorn (exits 1 on a miss)"
+	@echo "make load   300 simulated phones in 10 live workshops for 3 minutes (gunicorn, PostgreSQL)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6). Install it, or set PYTHON=/path/to/python3.12"; exit 1; }
@@ -52,6 +56,7 @@ format: install
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
+	scripts/audit
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -77,14 +82,31 @@ test-postgres: install
 	echo "== test suite on PostgreSQL =="; \
 	DATABASE_URL="$$url" $(VENV)/bin/pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS) && \
 	echo "== browser tests on PostgreSQL ==" && \
-	{ DATABASE_URL="$$url" $(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]; }
+	{ DATABASE_URL="$$url" $(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]; } && \
+	echo "== load test, short form (2 live workshops, 20 s) ==" && \
+	$(PY) scripts/load/run.py --workshops 2 --seconds 20 --database-url "$(LOAD_DATABASE_URL)" && \
+	echo "== fault tests (PostgreSQL restarted, workers killed, backup restored) ==" && \
+	$(PY) scripts/faults/run.py --database-url "$(FAULTS_DATABASE_URL)"
 
 e2e: install
 	$(VENV)/bin/pytest -p no:xdist tests/e2e $(PYTEST_ARGS)
 
-# Its own temporary SQLite database, whatever DATABASE_URL says: the dev database is never touched.
+# The benchmark (docs/performance.md): its own PostgreSQL database (socplan_bench), gunicorn on
+# 127.0.0.1 and wrk as the load generator (installed from Debian when missing).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socplan_bench
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+	@scripts/ensure-postgres "$(BENCH_DATABASE_URL)" || { echo "make bench needs PostgreSQL"; exit 1; }
+	$(PY) scripts/benchmark.py --database-url "$(BENCH_DATABASE_URL)" $(BENCH_ARGS)
+
+# Only the PDF timings, on a throwaway SQLite database (no PostgreSQL or wrk needed).
+bench-pdf: install
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=socplan.settings $(PY) scripts/bench.py
+
+# 10 workshops in live sessions at once (300 phones) for 3 minutes, against gunicorn and
+# PostgreSQL on 127.0.0.1; LOAD_ARGS="--workshops 2 --seconds 20" for a short run.
+load: install
+	$(PY) scripts/load/run.py --database-url "$(LOAD_DATABASE_URL)" $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

@@ -5,6 +5,7 @@ Used by the PDF tests and the benchmark; built with bulk inserts (no history), i
 two. Dates are relative to today, so the timeline and the next steps always have something.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from itertools import cycle
@@ -33,8 +34,20 @@ from workshops.demo_assessment import assess
 from workshops.formats import apply_plan, plan_sessions
 from workshops.models import County, Debrief, Membership, System, Workshop
 
-AREAS, OBJECTIVES, STEPS = 8, 3, 5
-PARTICIPANTS, NODES = 30, 40
+
+@dataclass(frozen=True)
+class Size:
+    """How much a bench workshop holds."""
+
+    participants: int = 30
+    nodes: int = 40
+    areas: int = 8
+    objectives: int = 3
+    steps: int = 5
+
+
+LARGE = Size()
+SMALL = Size(participants=6, nodes=10, areas=2, objectives=1, steps=2)  # the same shape, smaller
 FIRST = ["Alex", "Blair", "Casey", "Dana", "Emery", "Frankie", "Gray", "Harper", "Indy", "Jordan"]
 LAST = ["Adams", "Brooks", "Chen", "Diaz", "Evans", "Fischer", "Garcia"]
 WORDS = (
@@ -43,7 +56,7 @@ WORDS = (
 )
 
 
-def people(workshop: Workshop, systems: list[System]) -> list[Membership]:
+def people(workshop: Workshop, systems: list[System], size: Size = LARGE) -> list[Membership]:
     User = get_user_model()
     tag = workshop.pk
     team = [
@@ -56,7 +69,7 @@ def people(workshop: Workshop, systems: list[System]) -> list[Membership]:
         Membership.objects.create(workshop=workshop, user=user, role=role, agency="County")
     represented = [s for s in systems if s.slug != "medical"]  # one system left out
     members = []
-    for i, system in zip(range(PARTICIPANTS), cycle(represented), strict=False):
+    for i, system in zip(range(size.participants), cycle(represented), strict=False):
         first, last = FIRST[i % len(FIRST)], LAST[i % len(LAST)]
         user = User.objects.create_user(f"bench{tag}-p{i}", f"p{i}.{tag}@example.org",
                                         first_name=first, last_name=f"{last} {i}")  # fmt: skip
@@ -69,7 +82,7 @@ def people(workshop: Workshop, systems: list[System]) -> list[Membership]:
     return Membership.objects.bulk_create(members)
 
 
-def draw_map(workshop: Workshop, systems: list[System]) -> list[MapNode]:
+def draw_map(workshop: Workshop, systems: list[System], size: Size = LARGE) -> list[MapNode]:
     statuses = cycle([MapNode.Status.STRENGTH, MapNode.Status.CONCERN, MapNode.Status.GAP,
                       MapNode.Status.STRENGTH, MapNode.Status.UNMARKED])  # fmt: skip
     kinds = cycle(MapNode.Kind.values)
@@ -79,12 +92,12 @@ def draw_map(workshop: Workshop, systems: list[System]) -> list[MapNode]:
             kind=next(kinds), status=next(statuses), proposal=Proposal.ACCEPTED,
             description="Open weekdays; a waitlist in the school year." if i % 4 == 0 else "",
         )
-        for i, system in zip(range(NODES), cycle(systems), strict=False)
+        for i, system in zip(range(size.nodes), cycle(systems), strict=False)
     )  # fmt: skip
     strengths = cycle(MapLink.Strength.values)
     links = []
     for i, node in enumerate(nodes):
-        for other in (nodes[(i + 1) % NODES], nodes[(i + 7) % NODES]):
+        for other in (nodes[(i + 1) % size.nodes], nodes[(i + 7) % size.nodes]):
             source, target = sorted((node, other), key=lambda n: n.pk)
             links.append((source.pk, target.pk))
     MapLink.objects.bulk_create(
@@ -95,7 +108,9 @@ def draw_map(workshop: Workshop, systems: list[System]) -> list[MapNode]:
     return nodes
 
 
-def vote_and_prioritize(workshop: Workshop, members: list[Membership], decider) -> list:
+def vote_and_prioritize(
+    workshop: Workshop, members: list[Membership], decider, size: Size = LARGE
+) -> list:
     gaps = Gap.objects.bulk_create(
         Gap(workshop=workshop, title=f"Gap {n + 1}: children wait too long for help",
             description=WORDS, kind=Gap.Kind.GAP if n % 3 else Gap.Kind.BARRIER,
@@ -113,11 +128,13 @@ def vote_and_prioritize(workshop: Workshop, members: list[Membership], decider) 
     return PriorityArea.objects.bulk_create(
         PriorityArea(workshop=workshop, gap=gap, title=gap.title[:120], level=next(levels),
                      rank=rank, votes=12 - rank, decided_by=decider)
-        for rank, gap in enumerate(gaps[:AREAS], start=1)
+        for rank, gap in enumerate(gaps[: size.areas], start=1)
     )  # fmt: skip
 
 
-def write_plan(workshop: Workshop, priorities: list[PriorityArea]) -> ActionPlan:
+def write_plan(
+    workshop: Workshop, priorities: list[PriorityArea], size: Size = LARGE
+) -> ActionPlan:
     today = timezone.localdate()
     plan, _created = ActionPlan.objects.get_or_create(workshop=workshop, number=1)
     principles = list(Principle.objects.all())
@@ -132,7 +149,7 @@ def write_plan(workshop: Workshop, priorities: list[PriorityArea]) -> ActionPlan
         Objective(goal=goal, title=f"Cut the wait for a first appointment by half ({o + 1})",
                   target_date=today + timedelta(days=120 * (o + 1)), order=o)
         for goal in goals
-        for o in range(OBJECTIVES)
+        for o in range(size.objectives)
     )  # fmt: skip
     strategies = Strategy.objects.bulk_create(
         Strategy(objective=objective, title=f"Share referrals across agencies ({s + 1})", order=s)
@@ -152,7 +169,7 @@ def write_plan(workshop: Workshop, priorities: list[PriorityArea]) -> ActionPlan
             status=next(statuses), note=WORDS if n == 0 else "", order=n,
         )
         for i, objective in enumerate(objectives)
-        for n in range(STEPS)
+        for n in range(size.steps)
     )  # fmt: skip
     measures = Measure.objects.bulk_create(
         Measure(objective=objective, title="Days from referral to a first appointment",
@@ -184,13 +201,15 @@ def write_plan(workshop: Workshop, priorities: list[PriorityArea]) -> ActionPlan
 
 
 @transaction.atomic
-def large_plan_workshop(county: str = "Erie", title: str = "Large plan") -> Workshop:
+def large_plan_workshop(
+    county: str = "Erie", title: str = "Large plan", year: int = 2026, size: Size = LARGE
+) -> Workshop:
     """A workshop with a large plan; returns it (``current_plan`` gives its plan)."""
     workshop = Workshop.objects.create(
-        county=County.objects.get(state__code="NY", name=county), title=title, cycle=2026
+        county=County.objects.get(state__code="NY", name=county), title=title, cycle=year
     )
     systems = list(System.objects.order_by("order", "name"))
-    members = people(workshop, systems)
+    members = people(workshop, systems, size)
     first_day = timezone.localdate() - timedelta(weeks=2)
     sessions = apply_plan(
         workshop, Workshop.Format.HYBRID, plan_sessions(Workshop.Format.HYBRID, first_day)
@@ -202,7 +221,7 @@ def large_plan_workshop(county: str = "Erie", title: str = "Large plan") -> Work
     Debrief.objects.create(session=sessions[1], working_well=WORDS, next_steps=WORDS,
                            recorded_by=facilitator)  # fmt: skip
     assess(workshop)
-    draw_map(workshop, systems)
-    priorities = vote_and_prioritize(workshop, members, facilitator)
-    write_plan(workshop, priorities)
+    draw_map(workshop, systems, size)
+    priorities = vote_and_prioritize(workshop, members, facilitator, size)
+    write_plan(workshop, priorities, size)
     return workshop

@@ -2,8 +2,9 @@
 
 ``plan_html`` gathers the plan, the workshop, the assessment and the map in a fixed number of
 queries and renders ``actionplans/pdf/document.html`` in the reader's language; the charts, the
-map and the timeline are the same SVG functions as the web pages. ``render_plan_pdf`` lays it
-out with the print stylesheet ``static/css/print.css``.
+map and the timeline are the same SVG functions as the web pages (the map and the timeline in
+their print variants, drawn in far fewer elements). ``render_plan_pdf`` lays it out with the
+print stylesheet ``static/css/print.css`` (parsed once), WeasyPrint set up by ``pdf_engine``.
 
 Safe rendering: user text goes through Django's autoescape; WeasyPrint's URL fetcher serves our
 own static files and refuses everything else (the network, ``file:``, ``data:``), so nothing in
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,16 +38,28 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from actionplans import pdf_svgtext
+from actionplans import pdf_engine, pdf_svgtext
 from actionplans.models import ActionPlan, ActionStep, PriorityArea
 from actionplans.plans import PrincipleRow, outline, principle_rows, tagged_in, walk, who
-from actionplans.timeline import CLOSED, Row, describe, timeline_svg, window_of
+from actionplans.timeline import (
+    CLOSED,
+    PRINT,
+    WEB,
+    Look,
+    Row,
+    describe,
+    long_date,
+    timeline_svg,
+    window_of,
+)
+from actionplans.timeline import size as timeline_size
 from actionplans.trail import row_of
 from actionplans.voting import Board, load_board
 from assessments import maps
 from assessments.charts import fmt
 from assessments.datatable import active_metrics, county_totals, workshop_figures
 from assessments.mapsvg import render_map
+from assessments.mapsvg import size as map_size
 from assessments.mapsvg import summary as map_summary
 from assessments.models import MapLink, MapNode, Survey
 from assessments.results import Bars, HeatMap, Results, results_for
@@ -67,7 +81,9 @@ LANDSCAPE = (9.5 * 96, 5.9 * 96)
 MAP_COLUMNS = (4, 5, 6)
 MARKED = [MapNode.Status.GAP, MapNode.Status.CONCERN]  # the map's nodes listed under it
 BROKEN = [MapLink.Strength.MISSING, MapLink.Strength.BROKEN]  # and its links
-TIMELINE_HEIGHT = 8.4 * 96  # the most a timeline part may take on a portrait page
+# The most a timeline part may take on a portrait page: the first one under the part's heading
+# and its paragraph, the others on a page of their own (9.3 in of room less the figure's margins).
+TIMELINE_HEIGHTS = (8.0 * 96, 8.8 * 96)
 MIN_ROWS = 4  # fewer steps of a long priority area than this start on the next picture
 
 FORMATS = {
@@ -181,7 +197,7 @@ class Document:
     overdue: list[UpcomingStep]
     debrief: Debrief | None
     figures: Figures
-    stylesheet: str
+    stylesheet: str  # the preview's; the PDF is given ``print_stylesheet()``
     preview_url: str = ""
 
     @property
@@ -221,6 +237,8 @@ def gather(plan: ActionPlan, language: str, preview: bool) -> Document:
     for priority in priorities:
         priority.decider = deciders.get(priority.decided_by_id)
     steps = [node for kind, node in walk(priorities) if kind == "step"]
+    for step in steps:
+        step.facts = facts_of(step)
     rows = [row_of(step) for step in steps]
     rows_principles = principle_rows(workshop, plan, items=tagged_in(priorities))
     survey_means = {item.key: item.stat for item in results.principles.items}
@@ -230,7 +248,7 @@ def gather(plan: ActionPlan, language: str, preview: bool) -> Document:
     for group in [g for q in results.comments for g in q.groups] + results.system_comments:
         group.said = counted(group.comments)
     figures = Figures()
-    drawn_map = map_part(workshop)
+    drawn_map = map_part(workshop, for_print=not preview)
     if drawn_map["map_figure"]:
         figures.add(drawn_map["map_figure"])
     return Document(
@@ -256,7 +274,10 @@ def gather(plan: ActionPlan, language: str, preview: bool) -> Document:
         board=load_board(workshop, None),
         priorities=priorities,
         principles=rows_principles,
-        timeline=[figures.add(part) for part in timeline_parts(workshop, rows, today)],
+        timeline=[
+            figures.add(part)
+            for part in timeline_parts(workshop, rows, today, WEB if preview else PRINT)
+        ],
         timeline_summary=describe(rows, today, window_of(rows, today)),
         upcoming=upcoming,
         overdue=overdue,
@@ -269,9 +290,26 @@ def gather(plan: ActionPlan, language: str, preview: bool) -> Document:
         ),
         figures=figures,
         # The browser gets it from the site; WeasyPrint from our fetcher (whatever STATIC_URL).
-        stylesheet=static(STYLESHEET) if preview else static_prefix() + STYLESHEET,
+        stylesheet=static(STYLESHEET) if preview else "",  # the PDF: ``print_stylesheet``
         preview_url=reverse("actionplans:pdf", args=[workshop.code]) if preview else "",
     )
+
+
+def facts_of(step: ActionStep) -> str:
+    """A step's status, lead, dates, partners and principles, in words: made here rather than in
+    the template, as a big plan has a hundred steps and more."""
+    parts = [
+        step.get_status_display(),
+        f"{gettext('Lead')}: {step.lead or '—'}",
+        " \u2013 ".join(long_date(day) if day else "…" for day in (step.start, step.due)),
+    ]
+    if step.partners:
+        parts.append(f"{gettext('Partners')}: {step.partners}")
+    if systems := [gettext(system.name) for system in step.partner_systems.all()]:
+        parts.append(f"{gettext('Partner systems')}: {', '.join(systems)}")
+    if principles := [principle.tr_name for principle in step.principles.all()]:
+        parts.append(f"{gettext('SOC principles')}: {', '.join(principles)}")
+    return " · ".join(parts)
 
 
 def decided_by(priorities: list[PriorityArea]) -> dict[int, str]:
@@ -352,19 +390,7 @@ def data_totals(workshop: Workshop) -> list[dict]:
 # --- the map -----------------------------------------------------------------------------------
 
 
-def scale_of(svg: str, room: tuple[float, float]) -> float:
-    width, height = view_box(svg)
-    return min(room[0] / width, room[1] / height)
-
-
-def view_box(svg: str) -> tuple[float, float]:
-    found = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
-    if found is None:
-        return 1.0, 1.0
-    return float(found[1]), float(found[2])
-
-
-def map_part(workshop: Workshop) -> dict:
+def map_part(workshop: Workshop, for_print: bool = True) -> dict:
     """The map at the largest scale a page allows: portrait with four columns of systems,
     or landscape with five or six, whichever draws it bigger."""
     data = maps.load_map(workshop)
@@ -375,14 +401,15 @@ def map_part(workshop: Workshop) -> dict:
         "cycle": workshop.cycle,
     }
     desc = gettext("The gaps, concerns and broken links are listed in the tables that follow.")
-    best: Figure | None = None
-    best_scale = 0.0
-    for columns in MAP_COLUMNS:
-        svg = render_map(data, title=title, desc=desc, columns=columns)
-        landscape = columns > MAP_COLUMNS[0]
-        scale = scale_of(svg, LANDSCAPE if landscape else PORTRAIT)
-        if scale > best_scale:
-            best, best_scale = Figure(svg, map_summary(data), landscape), scale
+
+    def scale(columns: int) -> float:
+        width, height = map_size(data, title=title, columns=columns)
+        room = LANDSCAPE if columns > MAP_COLUMNS[0] else PORTRAIT
+        return min(room[0] / width, room[1] / height)
+
+    columns = max(MAP_COLUMNS, key=scale)  # the first of equals
+    svg = render_map(data, title=title, desc=desc, columns=columns, for_print=for_print)
+    best = Figure(svg, map_summary(data), landscape=columns > MAP_COLUMNS[0])
     systems = data.system_by_id
     nodes = data.node_by_id
     order = {system.id: index for index, system in enumerate(data.systems)}
@@ -393,7 +420,6 @@ def map_part(workshop: Workshop) -> dict:
             "system": systems[node.system_id].name,
             "label": node.label,
             "status": MapNode.Status(node.status).label,
-            "is_gap": node.status == MapNode.Status.GAP,
             "description": node.description,
         }
         for node in marked
@@ -415,9 +441,11 @@ def map_part(workshop: Workshop) -> dict:
 # --- the timeline and what comes next ---------------------------------------------------------
 
 
-def timeline_parts(workshop: Workshop, rows: list[Row], today: date) -> list[Figure]:
-    """The timeline in pictures that each fit a page (a picture cannot break across pages):
-    a priority area whole on one picture when it fits, else as many of its steps as fit."""
+def timeline_parts(
+    workshop: Workshop, rows: list[Row], today: date, look: Look = PRINT
+) -> list[Figure]:
+    """The timeline in pictures that each fit a page (a picture cannot break across pages),
+    each as full as it goes (see ``pack``); the first has the key."""
     if not rows:
         return []
     title = gettext("Timeline of the action steps: %(county)s %(cycle)s") % {
@@ -425,12 +453,12 @@ def timeline_parts(workshop: Workshop, rows: list[Row], today: date) -> list[Fig
         "cycle": workshop.cycle,
     }
 
-    def fitting(group: list[Row]) -> bool:
-        return fits(timeline_svg(group, title=title, today=today))
+    def fitting(group: list[Row], number: int) -> bool:
+        return fits(*timeline_size(group, today, look, key=number == 0), first=number == 0)
 
     groups = pack(rows, fitting)
     if len(groups) == 1:
-        return [Figure(timeline_svg(rows, title=title, today=today))]
+        return [Figure(timeline_svg(rows, title=title, today=today, look=look))]
     return [
         Figure(
             timeline_svg(
@@ -438,27 +466,29 @@ def timeline_parts(workshop: Workshop, rows: list[Row], today: date) -> list[Fig
                 title=gettext("%(title)s (part %(part)s of %(count)s)")
                 % {"title": title, "part": number, "count": len(groups)},
                 today=today,
+                look=look,
+                key=number == 1,  # the key once, on the first of the pages
             )
         )
         for number, group in enumerate(groups, start=1)
     ]
 
 
-def pack(rows: list[Row], fitting: Callable[[list[Row]], bool]) -> list[list[Row]]:
-    """The rows in groups that each pass ``fitting``, in order: a priority area goes whole onto
-    the current group or, when it does not fit there but alone, a new one; a longer area
-    fills the current group with as many steps as fit (at least ``MIN_ROWS``) and goes on."""
+Fitting = Callable[[list[Row], int], bool]  # a group of rows, and its number from 0
+
+
+def pack(rows: list[Row], fitting: Fitting) -> list[list[Row]]:
+    """The rows in groups that each pass ``fitting``, in order, each as full as it goes: a
+    priority area goes on in the current group when all or at least ``MIN_ROWS`` of its steps
+    fit there, and on in the next group; else it starts the next group."""
     groups: list[list[Row]] = [[]]
     for rest in areas_of(rows):
         while rest:
-            current = groups[-1]
-            if fitting(current + rest):
+            current, number = groups[-1], len(groups) - 1
+            if fitting(current + rest, number):
                 groups[-1] = current + rest
                 break
-            if current and fitting(rest):
-                groups.append(rest)
-                break
-            count = most(current, rest, fitting)
+            count = most(current, rest, lambda group, number=number: fitting(group, number))
             if current and count < MIN_ROWS:
                 groups.append([])
                 continue
@@ -481,9 +511,10 @@ def most(current: list[Row], rest: list[Row], fitting: Callable[[list[Row]], boo
     return low
 
 
-def fits(svg: str) -> bool:
-    width, height = view_box(svg)
-    return height * min(PORTRAIT[0] / width, 1.0) <= TIMELINE_HEIGHT
+def fits(width: float, height: float, first: bool = False) -> bool:
+    """Whether a timeline part of this size fits its page (``first``: under the heading)."""
+    room = TIMELINE_HEIGHTS[0] if first else TIMELINE_HEIGHTS[1]
+    return height * min(PORTRAIT[0] / width, 1.0) <= room
 
 
 def areas_of(rows: list[Row]) -> list[list[Row]]:
@@ -590,6 +621,22 @@ def make_fetcher(figures: Figures | None = None):
     return StaticOnlyFetcher()
 
 
+def print_stylesheet():
+    """Our print stylesheet, parsed once for each version of the file: parsing it takes as long
+    as laying out a page or two, and every render uses the same."""
+    url = static_prefix() + STYLESHEET
+    path = static_file(url)
+    version = path.stat().st_mtime_ns if path else 0
+    return parsed_stylesheet(url, version)
+
+
+@lru_cache(maxsize=2)
+def parsed_stylesheet(url: str, version: int):
+    from weasyprint import CSS
+
+    return CSS(url=url, url_fetcher=make_fetcher())
+
+
 # --- the time limit ----------------------------------------------------------------------------
 
 
@@ -668,9 +715,14 @@ def render_plan_pdf(
 ) -> RenderedPdf:
     """The plan's PDF (PDF/UA-1, tagged); raises RenderError past ``time_limit`` seconds."""
     watch_progress()
-    from weasyprint import HTML  # not at the top: web processes that never render skip it
-
     pdf_svgtext.install()
+    pdf_engine.install()
+    with pdf_engine.collector_paused():
+        return render(plan, language, time_limit)
+
+
+def render(plan: ActionPlan, language: str, time_limit: float | None) -> RenderedPdf:
+    from weasyprint import HTML  # not at the top: web processes that never render skip it
 
     started = time.monotonic()
     html, figures = document_html(plan, language, False)  # queries: not interrupted, but counted
@@ -679,9 +731,14 @@ def render_plan_pdf(
         raise RenderError(too_slow(time_limit))
     try:
         with deadline(left):
-            document = HTML(
-                string=html, base_url=BASE_URL, url_fetcher=make_fetcher(figures)
-            ).render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+            source = HTML(string=html, base_url=BASE_URL, url_fetcher=make_fetcher(figures))
+            pdf_engine.use_ua_stylesheet(source)
+            document = source.render(
+                stylesheets=[print_stylesheet()],
+                pdf_variant=PDF_VARIANT,
+                pdf_tags=True,
+                font_config=pdf_engine.font_config(),
+            )
             pages = len(document.pages)
             check_deadline()
             pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)

@@ -36,7 +36,7 @@ from actionplans.models import (
     Strategy,
 )
 from assessments.results import Stat, live_results
-from workshops.models import System, Workshop
+from workshops.models import Membership, System, Workshop
 
 EMPTY = "—"
 
@@ -155,6 +155,7 @@ KINDS: dict[str, Kind] = {
                 "title",
                 "strategy",
                 "lead",
+                "lead_member",
                 "partners",
                 "partner_systems",
                 "start",
@@ -320,7 +321,11 @@ def in_words(counts: dict[str, int]) -> list[str]:
 
 
 def objectives_prefetch() -> Prefetch:
-    steps = ActionStep.objects.prefetch_related("principles", "partner_systems")
+    from actionplans.progress import latest_update_prefetch  # progress imports this module
+
+    steps = ActionStep.objects.prefetch_related(
+        "principles", "partner_systems", latest_update_prefetch()
+    )
     return Prefetch(
         "objectives",
         queryset=Objective.objects.prefetch_related(
@@ -573,7 +578,9 @@ def shown(model: type[models.Model], name: str, value, names: dict) -> str:
     return str(value)
 
 
-def names_for(model: type[models.Model], strategy_ids: Iterable[int] = ()) -> dict:
+def names_for(
+    model: type[models.Model], strategy_ids: Iterable[int] = (), member_ids: Iterable[int] = ()
+) -> dict:
     """Labels of the related rows a kind's values may point to."""
     names: dict[str, dict] = {}
     for m2m in model._meta.many_to_many:
@@ -584,6 +591,8 @@ def names_for(model: type[models.Model], strategy_ids: Iterable[int] = ()) -> di
     if model is ActionStep:
         ids = {pk for pk in strategy_ids if pk}
         names["strategy"] = dict(Strategy.objects.filter(pk__in=ids).values_list("pk", "title"))
+        members = Membership.objects.filter(pk__in={pk for pk in member_ids if pk})
+        names["lead_member"] = {m.pk: m.display_name for m in members.select_related("user")}
     return names
 
 
@@ -617,7 +626,11 @@ def differences(kind: Kind, stored: models.Model, cleaned: dict) -> list[Differe
     """Field by field, what the other person saved and what this person tried to save."""
     theirs = raw_values(kind, stored)
     mine = form_values(kind, cleaned)
-    names = names_for(kind.model, [theirs.get("strategy"), mine.get("strategy")])
+    names = names_for(
+        kind.model,
+        [theirs.get("strategy"), mine.get("strategy")],
+        [theirs.get("lead_member"), mine.get("lead_member")],
+    )
     return [
         Difference(
             kind.label_of(name),
@@ -666,7 +679,11 @@ def history_of(kind: Kind, item: models.Model) -> list[Entry]:
     m2m = m2m_snapshots(model, [r.history_id for r in records])
     fields = [name for name in kind.fields if name not in m2m_names(model)]
     fields += [name for name in SHOWN_IN_HISTORY if hasattr(model, name)]
-    names = names_for(model, [getattr(r, "strategy_id", None) for r in records])
+    names = names_for(
+        model,
+        [getattr(r, "strategy_id", None) for r in records],
+        [getattr(r, "lead_member_id", None) for r in records],
+    )
     rows = []
     for record in records:
         values = {name: getattr(record, model._meta.get_field(name).attname) for name in fields}

@@ -7,13 +7,19 @@ date is a milestone diamond, and steps without dates are listed as "not schedule
 shows by colour, by pattern (so it reads in grayscale) and in words. Like the charts of
 ``assessments.charts``: ``role="img"`` with ``<title>`` and ``<desc>``, a ``viewBox``, no ids,
 no scripts, no style attributes, every label escaped, white background and dark text.
+
+``look=PRINT`` draws the PDF's variant of the same picture: denser rows (titles measured in
+the PDF's font), no tooltips, and a few hundred elements where the web's has thousands (the
+grid, the bands and the lines of the patterns gathered into paths, the hatched bars filled
+with two ``<pattern>``s: the only ids, in a picture of its own). ``size`` tells its size
+without drawing it.
 """
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -22,6 +28,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from actionplans.models import ActionStep
 from assessments.charts import GRID, INK, MUTED, rect, svg, text, wrap
+from assessments.mapsvg import fit
 
 Status = ActionStep.Status
 CLOSED = {Status.DONE, Status.DROPPED}  # never overdue
@@ -161,16 +168,100 @@ def line(
     )
 
 
+class Pen:
+    """Draws each line and box as an element of its own (the web page: the lines carry their
+    class, and a browser draws thousands of elements at no cost)."""
+
+    def line(
+        self, x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1,
+        dash: str = "", cls: str = "",
+    ) -> list[str]:  # fmt: skip
+        return [line(x1, y1, x2, y2, stroke, width, dash, cls)]
+
+    def box(self, x: float, y: float, w: float, h: float, fill: str) -> list[str]:
+        return [rect(x, y, w, h, fill)]
+
+    def flush(self) -> list[str]:
+        return []
+
+    def fill(self, status: str) -> str:
+        """What a bar of this status is filled with (its lines drawn over it by ``bar``)."""
+        return STYLES[Status(status)].fill
+
+
+class PrintPen(Pen):
+    """Gathers the lines and boxes of one layer of the picture and draws them as one
+    ``<path>`` per colour and stroke, at ``flush``: WeasyPrint sets up the graphics state of
+    every SVG element it draws, and the grid, the row bands and the status patterns of a big
+    plan are thousands of them."""
+
+    def __init__(self) -> None:
+        self.fills: dict[str, list[str]] = {}
+        self.strokes: dict[tuple[str, float, str], list[str]] = {}
+
+    def line(
+        self, x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1,
+        dash: str = "", cls: str = "",
+    ) -> list[str]:  # fmt: skip
+        self.strokes.setdefault((stroke, width, dash), []).append(f"M{x1:g} {y1:g}L{x2:g} {y2:g}")
+        return []
+
+    def box(self, x: float, y: float, w: float, h: float, fill: str) -> list[str]:
+        self.fills.setdefault(fill, []).append(f"M{x:g} {y:g}h{w:g}v{h:g}h{-w:g}z")
+        return []
+
+    def flush(self) -> list[str]:
+        out = [f'<path d="{"".join(d)}" fill="{fill}"/>' for fill, d in self.fills.items()]
+        for (stroke, width, dash), d in self.strokes.items():
+            extra = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(
+                f'<path d="{"".join(d)}" fill="none" stroke="{stroke}" '
+                f'stroke-width="{width:g}"{extra}/>'
+            )
+        self.fills, self.strokes = {}, {}
+        return out
+
+    def fill(self, status: str) -> str:
+        """The hatched statuses' ``<pattern>`` (``patterns``), drawn once per bar by WeasyPrint
+        rather than as dozens of lines; the others' colour."""
+        return f"url(#{PATTERNS[status]})" if status in PATTERNS else super().fill(status)
+
+
+# The print picture's patterns of the hatched statuses, by id: a picture of its own in the PDF,
+# so its ids cannot clash (the web page's pictures, several on a page, have none).
+PATTERNS = {Status.IN_PROGRESS: "in-progress", Status.BLOCKED: "blocked"}
+
+
+def patterns() -> str:
+    """``<defs>`` with a 6-unit tile for each of ``PATTERNS``: the fill, and the diagonals of
+    ``diagonals`` ("/" and, crossed, "\\") at the same spacing."""
+    tiles = []
+    for status, pattern_id in PATTERNS.items():
+        style = STYLES[status]
+        lines = "M-1 1l2-2M0 6l6-6M5 7l2-2" + (
+            "M-1 5l2 2M0 0l6 6M5-1l2 2" if style.lines == "x" else ""
+        )
+        tiles.append(
+            f'<pattern id="{pattern_id}" patternUnits="userSpaceOnUse" width="6" height="6">'
+            f'<rect width="6" height="6" fill="{style.fill}"/>'
+            f'<path d="{lines}" stroke="{style.stroke}" stroke-width="1.2"/></pattern>'
+        )
+    return f"<defs>{''.join(tiles)}</defs>"
+
+
 def polygon(points: Sequence[tuple[float, float]], fill: str, stroke: str, **attrs) -> str:
     extra = "".join(f' {k}="{escape(v)}"' for k, v in attrs.items())
     coords = " ".join(f"{x:g},{y:g}" for x, y in points)
     return f'<polygon points="{coords}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"{extra}/>'
 
 
-def diagonals(x: float, y: float, w: float, h: float, stroke: str, slope: int) -> list[str]:
+def diagonals(
+    x: float, y: float, w: float, h: float, stroke: str, slope: int, pen: Pen
+) -> list[str]:
     """Lines at 45° across a box (``slope`` 1: "/", -1: "\\"), clipped to it: a pattern
     without a ``<pattern>`` element, which would need an id."""
-    out, step, k = [], 6.0, -h
+    out: list[str] = []
+    step, k = 6.0, -h
     while k < w:
         x1, x2 = x + k, x + k + h
         y1, y2 = (y + h, y) if slope > 0 else (y, y + h)
@@ -181,26 +272,31 @@ def diagonals(x: float, y: float, w: float, h: float, stroke: str, slope: int) -
             y2 += (x2 - x - w) if slope > 0 else (x + w - x2)
             x2 = x + w
         if x2 - x1 > 0.5:
-            out.append(line(x1, y1, x2, y2, stroke, 1.2))
+            out += pen.line(x1, y1, x2, y2, stroke, 1.2)
         k += step
     return out
 
 
 def bar(
-    x: float, y: float, w: float, h: float, status: str, cls: str = "timeline-bar"
-) -> list[str]:
+    x: float, y: float, w: float, h: float, status: str, cls: str = "timeline-bar",
+    pen: Pen | None = None,
+) -> list[str]:  # fmt: skip
+    """The box, and over it the status's lines (drawn by ``pen``, else one element each)."""
+    pen = pen or Pen()
     style = STYLES[Status(status)]
     dash = ' stroke-dasharray="4 2"' if style.dashed else ""
+    fill = pen.fill(status)
     parts = [
         f'<rect class="{cls}" x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="2" '
-        f'fill="{style.fill}" stroke="{style.stroke}" stroke-width="1.5"{dash}/>'
+        f'fill="{fill}" stroke="{style.stroke}" stroke-width="1.5"{dash}/>'
     ]
-    if style.lines in ("/", "x"):
-        parts += diagonals(x, y, w, h, style.stroke, 1)
-    if style.lines == "x":
-        parts += diagonals(x, y, w, h, style.stroke, -1)
+    hatched = fill == style.fill  # not filled with a pattern of its lines
+    if hatched and style.lines in ("/", "x"):
+        parts += diagonals(x, y, w, h, style.stroke, 1, pen)
+    if hatched and style.lines == "x":
+        parts += diagonals(x, y, w, h, style.stroke, -1, pen)
     if style.lines == "-":
-        parts.append(line(x, y + h / 2, x + w, y + h / 2, style.stroke, 1.5))
+        parts += pen.line(x, y + h / 2, x + w, y + h / 2, style.stroke, 1.5)
     return parts
 
 
@@ -246,25 +342,59 @@ class Grid:
         return self.left + (month_of(day) - self.window.first + into) * self.month_w
 
 
-def legend(x: float, y: float, width: float) -> tuple[list[str], float]:
-    """Swatches for each status, the milestone, the start-only dot, today and the arrow."""
+def legend(x: float, y: float, width: float, pen: Pen | None = None) -> tuple[list[str], float]:
+    """Swatches for each status, the milestone, the start-only dot, today and the arrow.
+
+    Each swatch is drawn at (0, 0) in a group moved into place; with a ``PrintPen``, in place
+    and with its lines gathered by the pen (fewer elements)."""
     parts = [text(x, y + 14, gettext("Key"), fill=INK, font_weight="bold")]
     left, top, row_h = x + 44, y, 26
-    items: list[tuple[str, list[str]]] = []
+    Swatch = Callable[[float, float, Pen], list[str]]
+    items: list[tuple[str, Swatch]] = []
     for status in Status:
-        items.append((str(status.label), bar(0, 0, 30, 14, status, KEY)))
-    items.append((gettext("due date only"), [diamond(15, 7, Status.NOT_STARTED, 7, KEY)]))
-    items.append((gettext("start date only"), [dot(15, 7, Status.NOT_STARTED, 6, KEY)]))
-    items.append((gettext("today"), [line(15, -3, 15, 17, TODAY, 2, "5 3", KEY)]))
-    items.append((gettext("beyond the months shown"), [arrow(10, 7, 1, INK, KEY)]))
-    for label, shapes in items:
+        items.append((str(status.label), partial(key_bar, status)))
+    items.append((gettext("due date only"), key_diamond))
+    items.append((gettext("start date only"), key_dot))
+    items.append((gettext("today"), key_today))
+    items.append((gettext("beyond the months shown"), key_arrow))
+    for label, swatch in items:
         w = 30 + 6 + text_width(label, 13) + 16
         if left + w > x + width and left > x + 44:
             left, top = x + 44, top + row_h
-        parts.append(f'<g transform="translate({left:g} {top + 3:g})">{"".join(shapes)}</g>')
+        if pen is None:
+            shapes = "".join(swatch(0, 0, Pen()))
+            parts.append(f'<g transform="translate({left:g} {top + 3:g})">{shapes}</g>')
+        else:
+            parts += swatch(left, top + 3, pen)
         parts.append(text(left + 36, top + 15, label, fill=INK, font_size="13"))
         left += w
-    return parts, top - y + row_h
+    return parts + (pen.flush() if pen else []), top - y + row_h
+
+
+@lru_cache(maxsize=64)
+def legend_height(width: float, language: str) -> float:
+    """The height of ``legend`` at this width (its words are the language's)."""
+    return legend(PAD, PAD, width)[1]
+
+
+def key_bar(status: str, x: float, y: float, pen: Pen) -> list[str]:
+    return bar(x, y, 30, 14, status, KEY, pen)
+
+
+def key_diamond(x: float, y: float, pen: Pen) -> list[str]:
+    return [diamond(x + 15, y + 7, Status.NOT_STARTED, 7, KEY)]
+
+
+def key_dot(x: float, y: float, pen: Pen) -> list[str]:
+    return [dot(x + 15, y + 7, Status.NOT_STARTED, 6, KEY)]
+
+
+def key_today(x: float, y: float, pen: Pen) -> list[str]:
+    return [line(x + 15, y - 3, x + 15, y + 17, TODAY, 2, "5 3", KEY)]
+
+
+def key_arrow(x: float, y: float, pen: Pen) -> list[str]:
+    return [arrow(x + 10, y + 7, 1, INK, KEY)]
 
 
 def describe(rows: Sequence[Row], today: date, window: Window | None) -> str:
@@ -309,32 +439,97 @@ def grouped(rows: Iterable[Row]) -> dict[str, list[Row]]:
     return groups
 
 
+@lru_cache(maxsize=1024)
+def fitted(title: str, width: float, size: float) -> tuple[str, ...]:
+    """A title in at most two lines of ``width`` (measured: a big plan repeats this a lot)."""
+    return fit(title, width, size, lines=2)
+
+
+@dataclass(frozen=True)
+class Look:
+    """The room the picture gives its parts: ``WEB``'s roomy rows for the page, or ``PRINT``'s
+    denser ones for the PDF, with the step titles measured in the PDF's font."""
+
+    label_w: float  # the steps' titles
+    months_w: float  # the most the months take
+    min_month_w: float
+    line_h: float  # a line of a step's title and its status line
+    first: float  # from the top of a step's row to its first baseline
+    row_pad: float  # a row is ``row_pad + line_h * (title lines + 1)`` high
+    group_h: float
+    bar_h: float
+    title_size: str  # "": the picture's font size
+    meta_size: str
+    for_print: bool
+    status_line: bool  # under each title, the step's status and lead in words
+
+    def title_lines(self, title: str) -> list[str]:
+        if self.for_print:  # the PDF has DejaVu Sans, whose widths mapsvg knows
+            return list(fitted(title, self.label_w - 24, float(self.title_size)))
+        return wrap(title, 40, 2)
+
+    def row_h(self, lines: int, status_line: bool | None = None) -> float:
+        """A row with this many lines of title (and the status line, by default the look's)."""
+        status_line = self.status_line if status_line is None else status_line
+        return self.row_pad + self.line_h * (lines + status_line)
+
+    def label(self, row: Row, today: date) -> str:
+        """The words at the left of a step's bar: its title; without the status line, an
+        overdue step says so first (and is drawn in red)."""
+        if not self.status_line and row.is_overdue(today):
+            return f"{gettext('Overdue')} · {row.title}"
+        return row.title
+
+    def pen(self) -> Pen:
+        return PrintPen() if self.for_print else Pen()
+
+
+WEB = Look(
+    label_w=LABEL_W, months_w=720, min_month_w=30, line_h=LINE_H, first=20, row_pad=11,
+    group_h=GROUP_H, bar_h=BAR_H, title_size="", meta_size="12", for_print=False,
+    status_line=True,
+)  # fmt: skip
+# A title on one line where the web wraps it, and no status line: the bar's fill and pattern
+# tell the status (the key is on the first page), the action plan lists every step's status
+# and lead just before. Rows of 24 units rather than 62: 40 steps a page rather than 15.
+PRINT = Look(
+    label_w=500, months_w=460, min_month_w=22, line_h=14.5, first=15, row_pad=9.5,
+    group_h=24, bar_h=13, title_size="13", meta_size="11.5", for_print=True,
+    status_line=False,
+)  # fmt: skip
+
+
 def timeline_svg(
-    rows: Sequence[Row], *, title: str = "", desc: str = "", today: date
-) -> SafeString:
+    rows: Sequence[Row], *, title: str = "", desc: str = "", today: date, look: Look = WEB,
+    key: bool = True,
+) -> SafeString:  # fmt: skip
     """The steps by month: bars under their priority areas, a today line, a key; steps
     without dates listed below as not scheduled. ``title`` and ``desc`` default to words
-    made from the rows."""
+    made from the rows. ``look=PRINT``: the same picture for the PDF, denser and in fewer
+    elements (no tooltips). ``key=False``: without the key (the PDF's parts after the first,
+    on the pages that follow it)."""
     rows = list(rows)
     window = window_of(rows, today)
     title = title or gettext("Timeline of the action steps")
     desc = desc or describe(rows, today, window)
     scheduled = [row for row in rows if row.scheduled]
     unscheduled = [row for row in rows if not row.scheduled]
-    count = window.count if window else MIN_MONTHS
-    month_w = min(max(720 / count, 30), 80)
-    grid_left = PAD + LABEL_W
-    width = grid_left + count * month_w + (NOTE_W if window and window.capped else 0) + 2 * PAD
+    width, month_w = widths(window, look)
     body = [rect(0, 0, width, 0, WHITE)]  # the background: its height is set at the end
+    if look.for_print:
+        body.append(patterns())
 
-    legend_parts, legend_h = legend(PAD, PAD, width - 2 * PAD)
-    body += legend_parts
-    y = PAD + legend_h + 10
+    y = PAD
+    if key:
+        key_pen = look.pen() if look.for_print else None
+        legend_parts, legend_h = legend(PAD, PAD, width - 2 * PAD, key_pen)
+        body += legend_parts
+        y += legend_h + 10
     if window is not None:
-        grid = Grid(window, grid_left, month_w)
-        y = draw_schedule(body, grid, scheduled, today, y)
+        grid = Grid(window, PAD + look.label_w, month_w)
+        y = draw_schedule(body, grid, scheduled, today, y, look)
     if unscheduled:
-        y = draw_unscheduled(body, unscheduled, today, width, y)
+        y = draw_unscheduled(body, unscheduled, today, width, y, look)
     if not rows:
         body.append(text(PAD, y + 18, gettext("No action steps yet."), fill=MUTED))
         y += 28
@@ -343,44 +538,84 @@ def timeline_svg(
     return svg(width, y + PAD, title, desc, body)
 
 
-def draw_schedule(body: list[str], grid: Grid, rows: list[Row], today: date, top: float) -> float:
+def widths(window: Window | None, look: Look) -> tuple[float, float]:
+    """The picture's width, and a month's."""
+    count = window.count if window else MIN_MONTHS
+    month_w = min(max(look.months_w / count, look.min_month_w), 80)
+    notes = NOTE_W if window and window.capped else 0
+    return PAD + look.label_w + count * month_w + notes + 2 * PAD, month_w
+
+
+def size(
+    rows: Sequence[Row], today: date, look: Look = WEB, key: bool = True
+) -> tuple[float, float]:
+    """The width and height of ``timeline_svg(rows, today=today, look=look, key=key)``,
+    worked out without drawing it (the PDF tries many groups of rows to fill its pages)."""
+    rows = list(rows)
+    window = window_of(rows, today)
+    width, _ = widths(window, look)
+    y = PAD + (legend_height(width - 2 * PAD, get_language()) + 10 if key else 0)
+    scheduled = [row for row in rows if row.scheduled]
+    if window is not None:
+        y += 16 + 42
+        for steps in grouped(scheduled).values():
+            labels = [look.label(row, today) for row in steps]
+            y += look.group_h + sum(look.row_h(len(look.title_lines(lab))) for lab in labels)
+    unscheduled = [row for row in rows if not row.scheduled]
+    if unscheduled:
+        chars = unscheduled_chars(width)
+        y += 14 + look.group_h
+        y += sum(look.row_h(len(wrap(row.title, chars, 2)), True) for row in unscheduled)
+    if not rows:
+        y += 28
+    y += 6 + 17 * sum(len(wrap(note, note_chars(width), 3)) for note in notes_of(window, today))
+    return width, y + PAD
+
+
+def draw_schedule(
+    body: list[str], grid: Grid, rows: list[Row], today: date, top: float, look: Look = WEB
+) -> float:
     """The month header, the groups and their steps; returns the y below them."""
     window = grid.window
     header_top = top + 16  # the "today" label sits above the years
     years_y, months_y = header_top + 14, header_top + 34
     grid_top = header_top + 42
-    small = grid.month_w < 44
+    # Three letters of a month's name where a whole one does not fit, its initial where three
+    # do not (only the print look's months get that narrow).
+    letters = 1 if grid.month_w < 28 else 3 if grid.month_w < 44 else None
     for i, month in enumerate(window.months):
         x = grid.left + i * grid.month_w
         if month.month == 1 or (i == 0 and month.month < 12):  # no room for a lone December
             body.append(text(x + 3, years_y, str(month.year), fill=INK, font_weight="bold",
                              font_size="13"))  # fmt: skip
-        label = formatted(month, "M", get_language())
-        body.append(text(x + grid.month_w / 2, months_y, label[:3] if small else label, fill=INK,
-                         font_size="12", text_anchor="middle"))  # fmt: skip
+        label = formatted(month, "M", get_language())[:letters]
+        body.append(text(x + grid.month_w / 2, months_y, label, fill=INK, font_size="12",
+                         text_anchor="middle"))  # fmt: skip
     y = grid_top
+    under, over = look.pen(), look.pen()  # under the steps (bands, grid), over their bars
     bands: list[str] = []
     marks: list[str] = []
     for area, steps in grouped(rows).items():
-        bands.append(rect(PAD, y, grid.edge, GROUP_H, GROUP_FILL))
-        marks.append(text(PAD + 6, y + 20, wrap(area, 110, 1)[0], fill=INK, font_weight="bold"))
-        y += GROUP_H
+        bands += under.box(PAD, y, grid.edge, look.group_h, GROUP_FILL)
+        marks.append(text(PAD + 6, y + look.group_h - 10, wrap(area, 110, 1)[0], fill=INK,
+                          font_weight="bold"))  # fmt: skip
+        y += look.group_h
         for i, row in enumerate(steps):
-            lines = wrap(row.title, 40, 2)
-            row_h = 10 + LINE_H * len(lines) + 18
+            lines = look.title_lines(look.label(row, today))
+            row_h = look.row_h(len(lines))
             if i % 2:
-                bands.append(rect(PAD, y, grid.edge, row_h, BAND))
-            marks.append(step_row(grid, row, lines, today, y, row_h))
+                bands += under.box(PAD, y, grid.edge, row_h, BAND)
+            marks.append(step_row(grid, row, lines, today, y, row_h, look, over))
             y += row_h
     lines_x = []
     for i in range(window.count + 1):
         x = grid.left + i * grid.month_w
         is_year = i in (0, window.count) or window.months[i].month == 1
         top_y, stroke = (years_y - 12, YEAR_LINE) if is_year else (months_y - 12, MONTH_LINE)
-        lines_x.append(line(x, top_y, x, y, stroke, cls="timeline-month"))
-    body += bands + lines_x
+        lines_x += under.line(x, top_y, x, y, stroke, cls="timeline-month")
+    body += bands + lines_x + under.flush()
     body.append(line(grid.left, grid_top, grid.right, grid_top, YEAR_LINE))
-    body += marks
+    body += marks + over.flush()
     if today in window:
         x = grid.x(today) + grid.month_w / calendar.monthrange(today.year, today.month)[1] / 2
         body.append(line(x, header_top + 2, x, y, TODAY, 2, "5 3", "timeline-today"))
@@ -391,12 +626,21 @@ def draw_schedule(body: list[str], grid: Grid, rows: list[Row], today: date, top
     return y
 
 
-def step_row(grid: Grid, row: Row, lines: list[str], today: date, y: float, row_h: float) -> str:
-    """One step: its title and status in words at the left, its bar or marker in the grid."""
-    parts = [f"<title>{escape(tooltip(row))}</title>"]
+def step_row(
+    grid: Grid, row: Row, lines: list[str], today: date, y: float, row_h: float,
+    look: Look = WEB, pen: Pen | None = None,
+) -> str:  # fmt: skip
+    """One step: its title and status in words at the left, its bar or marker in the grid
+    (in a group with the step in words as its tooltip, on the web)."""
+    parts = [] if look.for_print else [f"<title>{escape(tooltip(row))}</title>"]
+    size = {"font_size": look.title_size} if look.title_size else {}
+    ink = ALERT if not look.status_line and row.is_overdue(today) else INK
     for j, content in enumerate(lines):
-        parts.append(text(PAD + 16, y + 20 + j * LINE_H, content, fill=INK))
-    meta_y = y + 20 + len(lines) * LINE_H
+        parts.append(text(PAD + 16, y + look.first + j * look.line_h, content, fill=ink, **size))
+    cy = y + row_h / 2
+    if not look.status_line:
+        return "".join(parts + marker(grid, row, cy, look.bar_h, pen))
+    meta_y = y + look.first + len(lines) * look.line_h
     meta = " · ".join(part for part in (row.status_label, row.lead) if part)
     flag = gettext("Overdue") if row.is_overdue(today) else ""
     meta = wrap(meta, 46 - len(flag), 1)[0]
@@ -405,14 +649,18 @@ def step_row(grid: Grid, row: Row, lines: list[str], today: date, y: float, row_
     else:
         meta = escape(meta)
     parts.append(
-        f'<text x="{PAD + 16:g}" y="{meta_y:g}" fill="{MUTED}" font-size="12">{meta}</text>'
+        f'<text x="{PAD + 16:g}" y="{meta_y:g}" fill="{MUTED}" font-size="{look.meta_size}">'
+        f"{meta}</text>"
     )
-    cy = y + row_h / 2
-    parts += marker(grid, row, cy)
+    parts += marker(grid, row, cy, look.bar_h, pen)
+    if look.for_print:
+        return "".join(parts)
     return f'<g class="timeline-step">{"".join(parts)}</g>'
 
 
-def marker(grid: Grid, row: Row, cy: float) -> list[str]:
+def marker(
+    grid: Grid, row: Row, cy: float, bar_h: float = BAR_H, pen: Pen | None = None
+) -> list[str]:
     """The bar (start to due), diamond (due only) or dot (start only), with arrows and the
     date for what lies beyond the months shown."""
     window = grid.window
@@ -431,7 +679,7 @@ def marker(grid: Grid, row: Row, cy: float) -> list[str]:
         x2 = grid.x(due, end=True) if due < last else grid.right
         if x2 - x1 < 4:
             x1, x2 = (x1 + x2) / 2 - 2, (x1 + x2) / 2 + 2
-        parts = bar(x1, cy - BAR_H / 2, x2 - x1, BAR_H, row.status)
+        parts = bar(x1, cy - bar_h / 2, x2 - x1, bar_h, row.status, pen=pen)
         if start < first:
             parts.append(arrow(grid.left + 1, cy, -1, MUTED))
         if due >= last:
@@ -464,31 +712,54 @@ def tooltip(row: Row) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def draw_unscheduled(body: list[str], rows: list[Row], today: date, width: float, top: float):
+def draw_unscheduled(
+    body: list[str], rows: list[Row], today: date, width: float, top: float, look: Look = WEB
+) -> float:
     y = top + 14
-    body.append(rect(PAD, y, width - 2 * PAD, GROUP_H, GROUP_FILL))
-    body.append(text(PAD + 6, y + 20, gettext("Not scheduled: no start or due date yet"),
-                     fill=INK, font_weight="bold"))  # fmt: skip
-    y += GROUP_H
-    chars = int((width - 2 * PAD - 16) / 7.8)
+    pen = look.pen()
+    head = pen.box(PAD, y, width - 2 * PAD, look.group_h, GROUP_FILL)
+    heading = text(PAD + 6, y + look.group_h - 10,
+                   gettext("Not scheduled: no start or due date yet"), fill=INK,
+                   font_weight="bold")  # fmt: skip
+    y += look.group_h
+    chars = unscheduled_chars(width)
+    size = {"font_size": look.title_size} if look.title_size else {}
+    steps: list[str] = []  # on the web, each with its band before it
     for i, row in enumerate(rows):
         lines = wrap(row.title, chars, 2)
-        row_h = 10 + LINE_H * len(lines) + 18
+        row_h = look.row_h(len(lines), status_line=True)  # no bar: the words say it all
         if i % 2:
-            body.append(rect(PAD, y, width - 2 * PAD, row_h, BAND))
-        parts = [f"<title>{escape(tooltip(row))}</title>"]
+            steps += pen.box(PAD, y, width - 2 * PAD, row_h, BAND)
+        parts = [] if look.for_print else [f"<title>{escape(tooltip(row))}</title>"]
         for j, content in enumerate(lines):
-            parts.append(text(PAD + 16, y + 20 + j * LINE_H, content, fill=INK))
+            parts.append(
+                text(PAD + 16, y + look.first + j * look.line_h, content, fill=INK, **size)
+            )
         meta = " · ".join(part for part in (row.area, row.status_label, row.lead) if part)
-        parts.append(text(PAD + 16, y + 20 + len(lines) * LINE_H, wrap(meta, chars + 8, 1)[0],
-                          fill=MUTED, font_size="12"))  # fmt: skip
-        body.append(f'<g class="timeline-step">{"".join(parts)}</g>')
+        parts.append(text(PAD + 16, y + look.first + len(lines) * look.line_h,
+                          wrap(meta, chars + 8, 1)[0], fill=MUTED,
+                          font_size=look.meta_size))  # fmt: skip
+        steps.append(
+            "".join(parts) if look.for_print else f'<g class="timeline-step">{"".join(parts)}</g>'
+        )
         y += row_h
+    body += pen.flush() + head
+    body.append(heading)
+    body += steps
     body.append(line(PAD, y, width - PAD, y, GRID))
     return y
 
 
-def draw_notes(body: list[str], window: Window | None, today: date, width: float, top: float):
+def unscheduled_chars(width: float) -> int:
+    return int((width - 2 * PAD - 16) / 7.8)
+
+
+def note_chars(width: float) -> int:
+    return int((width - 2 * PAD) / 6.8)
+
+
+def notes_of(window: Window | None, today: date) -> list[str]:
+    """What the picture says under the grid about the months it shows."""
     notes = []
     if window is not None and window.capped:
         notes.append(
@@ -506,9 +777,13 @@ def draw_notes(body: list[str], window: Window | None, today: date, width: float
         notes.append(
             gettext("Today, %(date)s, is outside the months shown.") % {"date": long_date(today)}
         )
+    return notes
+
+
+def draw_notes(body: list[str], window: Window | None, today: date, width: float, top: float):
     y = top + 6
-    for content in notes:
-        for part in wrap(content, int((width - 2 * PAD) / 6.8), 3):
+    for content in notes_of(window, today):
+        for part in wrap(content, note_chars(width), 3):
             y += 17
             body.append(text(PAD, y, part, fill=MUTED, font_size="12"))
     return y

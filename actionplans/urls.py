@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from actionplans.views import documents, gaps, plan, trail, voting
 
@@ -52,4 +52,8 @@ urlpatterns = [
     # Values and principles: where the county stands
     path("<uuid:code>/principles/", plan.principles, name="principles"),
     path("<uuid:code>/principles/<int:principle_id>/", plan.stance_edit, name="stance_edit"),
+    # Review by the state team, implementation progress, personal action plans (issue 8)
+    path("<uuid:code>/", include("actionplans.urls_review")),
+    path("<uuid:code>/", include("actionplans.urls_progress")),
+    path("<uuid:code>/", include("actionplans.urls_personal")),
 ]

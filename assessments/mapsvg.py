@@ -436,7 +436,79 @@ def choice(choices, value: str) -> str:
         return value
 
 
+def dots(centres: list[tuple[float, float]], r: float, fill: str) -> str:
+    """Filled circles as one ``<path>`` (for print: one element instead of many): a tiny
+    stroke with round caps at each centre, which PDF readers and browsers draw as a dot
+    (cheaper for the PDF renderer than arcs)."""
+    d = "".join(f"M{num(x)} {num(y)}h0.01" for x, y in centres)
+    return el("path", d=d, fill="none", stroke=fill, stroke_width=2 * r, stroke_linecap="round")
+
+
+# A status marker's dot (radius, fill, outline colour and width) and its mark, as drawn by
+# ``status_marker``; for print ``status_markers`` draws all the markers of a map in a few paths.
+MARKER_DOTS = {
+    MapNode.Status.STRENGTH: (9, "#198754", "#0f5132", 1),
+    MapNode.Status.CONCERN: (9, "#ffc107", "#8a6300", 1),
+    MapNode.Status.GAP: (9, "#dc3545", "#842029", 1),
+    MapNode.Status.UNMARKED: (8, "#ffffff", "#6c757d", 2),
+}
+
+
+def status_markers(nodes: Iterable[PlacedNode]) -> list[str]:
+    """The status markers of ``status_marker`` for all the nodes, in a dozen paths: each dot as
+    two round dots (its outline's colour, then its fill), the ticks and crosses as one white
+    path, the "!" as a black stroke and dot."""
+    centres: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for placed in nodes:
+        box = placed.box
+        centres[placed.node.status].append((box.x + 17, box.y + box.h / 2))
+    outlines, fills, white, stems, points = [], [], [], [], []
+    for status, (r, fill, stroke, width) in MARKER_DOTS.items():
+        if not centres[status]:
+            continue
+        outlines.append(dots(centres[status], r + width / 2, stroke))
+        fills.append(dots(centres[status], r - width / 2, fill))
+    for cx, cy in centres[MapNode.Status.STRENGTH]:
+        white.append(f"M{num(cx - 4.5)} {num(cy + 0.5)}l3 3.5l6 -7.5")
+    for cx, cy in centres[MapNode.Status.GAP]:
+        white.append(f"M{num(cx - 4)} {num(cy - 4)}l8 8M{num(cx + 4)} {num(cy - 4)}l-8 8")
+    for cx, cy in centres[MapNode.Status.CONCERN]:
+        stems.append(f"M{num(cx)} {num(cy - 5)}v5.5")
+        points.append((cx, cy + 4.6))
+    marks = []
+    if white:
+        tick = {"stroke_linecap": "round", "stroke_linejoin": "round"}
+        marks.append(
+            el("path", d="".join(white), fill="none", stroke="#ffffff", stroke_width=2.4, **tick)
+        )
+    if stems:
+        stem = el(
+            "path", d="".join(stems), stroke="#000000", stroke_width=2.4, stroke_linecap="round"
+        )
+        marks += [stem, dots(points, 1.4, "#000000")]
+    return outlines + fills + marks
+
+
+def link_paths(routes: Iterable[Route]) -> list[str]:
+    """The links' curves, one ``<path>`` per strength (``render_map(for_print=True)``): each
+    curve a subpath, which strokes and dashes the same as a path of its own."""
+    curves: dict[str, list[str]] = defaultdict(list)
+    for route in routes:
+        curves[route.link.strength].append(route.path)
+    return [link_line(strength, "".join(paths)) for strength, paths in curves.items()]
+
+
+def link_ends(routes: Iterable[Route]) -> list[str]:
+    """The links' end dots, one ``<path>`` per colour (``render_map(for_print=True)``)."""
+    by_colour: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for route in routes:
+        missing = route.link.strength == MapLink.Strength.MISSING
+        by_colour[RED if missing else LINK] += [route.start, route.end]
+    return [dots(centres, 3.0, colour) for colour, centres in by_colour.items()]
+
+
 def draw_route(route: Route) -> str:
+    """The link's curve and end dots, in a group with a tooltip."""
     link = route.link
     tip = gettext("Link between %(a)s and %(b)s: %(strength)s") % {
         "a": route.source.node.label,
@@ -453,8 +525,15 @@ def draw_route(route: Route) -> str:
     return "".join(parts)
 
 
-def draw_node(placed: PlacedNode, system: MapSystem) -> str:
+def draw_node(placed: PlacedNode, system: MapSystem, for_print: bool = False) -> str:
+    """The node's shape, status marker and label, in a group with a tooltip (not for print:
+    a PDF shows no tooltips, and each element costs time to draw)."""
     node, box = placed.node, placed.box
+    if for_print:  # the status marker comes with the others' (``status_markers``)
+        return node_shape(node.kind, box) + "".join(
+            label(placed.text_x, y, line)
+            for line, y in zip(placed.lines, placed.baselines, strict=True)
+        )
     tip = [
         node.label,
         choice(MapNode.Status, node.status),
@@ -627,29 +706,56 @@ def summary(data: MapData) -> str:
     }
 
 
-def render_map(data: MapData, *, title: str, desc: str = "", columns: int = COLUMNS) -> SafeString:
+def render_map(
+    data: MapData, *, title: str, desc: str = "", columns: int = COLUMNS, for_print: bool = False
+) -> SafeString:
     """The map as an SVG: a titled grid of systems with their nodes and links, and a legend.
 
     ``desc`` follows the counts in the ``<desc>``; by default it says where the table is.
+    ``for_print``: the same picture in fewer elements, for the PDF: no tooltips; the links in
+    one path per strength, their end dots after them, and the nodes' status markers after the
+    nodes, each kind in a path of its own.
     """
-    columns = max(1, columns)
-    heading = fit(title, canvas_width(columns) - 2 * MARGIN, TITLE_SIZE, bold=True)
-    plan = layout(data, columns, TOP + (len(heading) - 1) * TITLE_LINE)
+    heading, plan = arrange(data, title, columns)
     body = [el("rect", x=0, y=0, width=plan.width, height=1.0, fill="#ffffff")]  # replaced below
     for i, line in enumerate(heading):
         body.append(label(MARGIN, 30 + i * TITLE_LINE, line, TITLE_SIZE, font_weight="bold"))
     drawn = [draw_panel(panel) for panel in plan.panels]
     body += [under for under, _over in drawn]
-    body += [draw_route(route) for route in plan.routes]
+    if for_print:
+        body += link_paths(plan.routes) + link_ends(plan.routes)
+    else:
+        body += [draw_route(route) for route in plan.routes]
     body += [cross_mark(*route.mark) for route in plan.routes if route.mark]
     body += [over for _under, over in drawn]
-    body += [draw_node(p, panel.system) for panel in plan.panels for p in panel.nodes]
-    parts, legend_h = legend(plan.height + 24, plan.width)
+    nodes = [(p, panel.system) for panel in plan.panels for p in panel.nodes]
+    body += [draw_node(p, system, for_print) for p, system in nodes]
+    body += status_markers(p for p, _system in nodes) if for_print else []
+    parts, height = legend_below(plan)
     body += parts
-    height = plan.height + 24 + legend_h + MARGIN / 2
     body[0] = el("rect", x=0, y=0, width=plan.width, height=height, fill="#ffffff")
     about = f"{summary(data)} {desc or gettext('The same data is in the table below the map.')}"
     return svg(plan.width, height, title, about, body)
+
+
+def size(data: MapData, *, title: str, columns: int = COLUMNS) -> tuple[float, float]:
+    """The width and height of ``render_map(data, title=title, columns=columns)``, without
+    drawing it (the PDF compares the map's sizes at several numbers of columns)."""
+    _heading, plan = arrange(data, title, columns)
+    return plan.width, legend_below(plan)[1]
+
+
+def arrange(data: MapData, title: str, columns: int) -> tuple[tuple[str, ...], Layout]:
+    """The title's lines and the layout of the panels below them."""
+    columns = max(1, columns)
+    heading = fit(title, canvas_width(columns) - 2 * MARGIN, TITLE_SIZE, bold=True)
+    return heading, layout(data, columns, TOP + (len(heading) - 1) * TITLE_LINE)
+
+
+def legend_below(plan: Layout) -> tuple[list[str], float]:
+    """The legend under the panels, and the height of the whole picture."""
+    parts, legend_h = legend(plan.height + 24, plan.width)
+    return parts, plan.height + 24 + legend_h + MARGIN / 2
 
 
 def to_png(svg: str, scale: float = 2.0) -> bytes:

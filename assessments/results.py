@@ -12,6 +12,7 @@ respondent's system only when at least ``MIN_GROUP`` people of that system respo
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.db.models import Count, Q
@@ -55,6 +56,13 @@ class Stat:
         """The mean rounded to a whole step of the scale, for the colour of a table cell."""
         return round(self.mean) if self.shown else None
 
+    @property
+    def text(self) -> str:
+        """The mean to one decimal as the pages show it ("" when hidden): cheaper than the
+        ``floatformat`` filter in tables of a thousand cells."""
+        rounded = shown_mean(self)
+        return "" if rounded is None else str(rounded)
+
 
 def stat_of(values: list[int], dont_know: int = 0, hide_empty: bool = False) -> Stat:
     n = len(values)
@@ -63,6 +71,15 @@ def stat_of(values: list[int], dont_know: int = 0, hide_empty: bool = False) -> 
     if n < MIN_GROUP:
         return Stat(None, n, dont_know, suppressed=True)
     return Stat(sum(values) / n, n, dont_know)
+
+
+def stat_of_sum(total: int, n: int) -> Stat:
+    """A mean from the database's sum and count of the ratings (no "don't know" among them)."""
+    if n == 0:
+        return Stat(None, 0)
+    if n < MIN_GROUP:
+        return Stat(None, n, suppressed=True)
+    return Stat(total / n, n)
 
 
 def protect(overall: Stat, cells: list[Stat]) -> list[Stat]:
@@ -177,6 +194,7 @@ class Results:
     comments: list[CommentQuestion]
     system_comments: list[CommentGroup]
     totals: Totals | None = None  # the data table's, set by the results page
+    comparison: "Comparison | None" = None  # with the county's last cycle, set by the page
 
     @property
     def splits(self) -> list[Split]:
@@ -374,3 +392,122 @@ def compute(
 def live_results(workshop_id: int) -> Results:
     """The results shown in a live session (without creating the survey if there is none)."""
     return results_for(workshop_id, Survey.objects.filter(workshop_id=workshop_id).first())
+
+
+# --- this cycle compared with the last ----------------------------------------------------------
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def shown_mean(stat: Stat) -> Decimal | None:
+    """The mean as the page shows it, to one decimal, so that a change adds up on screen."""
+    if not stat.shown:
+        return None
+    return Decimal(str(stat.mean)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One mean in this cycle and in the last; compared only when both were shown."""
+
+    now: Stat
+    before: Stat
+
+    @property
+    def delta(self) -> Decimal | None:
+        now, before = shown_mean(self.now), shown_mean(self.before)
+        if now is None or before is None:
+            return None
+        return now - before
+
+    @property
+    def direction(self) -> str:
+        """``up``, ``down``, ``same`` or ``none`` (one of the two means is hidden or missing)."""
+        delta = self.delta
+        if delta is None:
+            return "none"
+        return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "↑", "down": "↓", "same": "="}.get(self.direction, "")
+
+    @property
+    def words(self) -> str:
+        delta = self.delta
+        if delta is None:
+            if self.now.suppressed or self.before.suppressed:
+                return gettext("not compared: fewer than 3 people rated it in one of the cycles")
+            return gettext("not compared: no rating in one of the cycles")
+        if delta > 0:
+            return gettext("up %(delta)s") % {"delta": delta}
+        if delta < 0:
+            return gettext("down %(delta)s") % {"delta": -delta}
+        return gettext("no change")
+
+
+@dataclass
+class ComparedItem:
+    label: str
+    change: Change
+
+
+@dataclass
+class ComparedSystem:
+    label: str
+    changes: list[Change]
+
+
+@dataclass
+class Comparison:
+    """This cycle's means beside the county's last cycle's (``cycle``, ``respondents``)."""
+
+    cycle: int
+    respondents: int
+    principles: list[ComparedItem]
+    domains: list[ComparedItem]
+    columns: list[str]
+    systems: list[ComparedSystem]
+
+    @property
+    def groups(self) -> list[tuple[str, list[ComparedItem]]]:
+        return [
+            (gettext("SOC values and principles"), self.principles),
+            (gettext("Infrastructure domains"), self.domains),
+        ]
+
+
+def compare(now: Results, before: Results, cycle: int) -> Comparison:
+    """Means matched by question key, and heat-map cells by system and dimension label, so
+    two instrument versions compare where they ask the same thing."""
+
+    def items(mine: Bars, theirs: Bars) -> list[ComparedItem]:
+        earlier = {item.key: item.stat for item in theirs.items}
+        return [
+            ComparedItem(item.label, Change(item.stat, earlier.get(item.key, Stat())))
+            for item in mine.items
+        ]
+
+    earlier_cells = {
+        (row, column): cell
+        for row, cells in before.heat_map.table
+        for column, cell in zip(before.heat_map.columns, cells, strict=True)
+    }
+    systems = [
+        ComparedSystem(
+            row,
+            [
+                Change(cell, earlier_cells.get((row, column), Stat()))
+                for column, cell in zip(now.heat_map.columns, cells, strict=True)
+            ],
+        )
+        for row, cells in now.heat_map.table
+    ]
+    return Comparison(
+        cycle=cycle,
+        respondents=before.respondents,
+        principles=items(now.principles, before.principles),
+        domains=items(now.domains, before.domains),
+        columns=now.heat_map.columns,
+        systems=systems,
+    )

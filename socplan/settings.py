@@ -66,7 +66,7 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 elif not SECRET_KEY:
-    SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -200,7 +200,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Magic links for participants: expiring, scoped to one workshop, single use.
 SESAME_MAX_AGE = timedelta(days=env_int("MAGIC_LINK_DAYS", 14))
 SESAME_ONE_TIME = True
-SESAME_TOKEN_NAME = "token"  # noqa: S105 - the name of the URL parameter
+SESAME_TOKEN_NAME = "token"  # noqa: S105 - the name of the URL parameter  # nosec B105
 
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 3600
 
@@ -280,3 +280,6 @@ LOGGING = {
 
 # Workshops
 MAX_PARTICIPANTS = env_int("MAX_PARTICIPANTS", 30)
+
+# The benchmark's yardstick: /bench/bare/, a view that only answers "ok" (off except in make bench).
+BENCH_VIEW = env_bool("BENCH_VIEW", False)

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from socplan import views
+from socplan import probes, views
 from workshops.access import public
 from workshops.views import content
 
@@ -11,6 +12,7 @@ admin.site.site_title = "socplan admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", probes.health, name="health"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/reset/", views.password_reset, name="password_reset"),
@@ -26,7 +28,13 @@ urlpatterns = [
     path("w/", include("workshops.urls")),
     path("w/", include("assessments.urls")),
     path("w/", include("actionplans.urls")),
+    path("state/", include("workshops.urls_state")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("framework/", content.framework, name="framework"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_VIEW:
+    urlpatterns.append(path("bench/bare/", probes.bare))
+
+handler500 = "socplan.errors.server_error"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from workshops.access import public, remember_link_workshop, signed_in
 from workshops.links import send_magic_link, user_for_token
-from workshops.models import Membership, Workshop
+from workshops.models import Membership, State, Workshop
 
 
 @public
@@ -30,7 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("county__state")
         .order_by("county__name", "-cycle")
     )
-    context = {"workshops": workshops, "is_reviewer": request.user.state_roles.exists()}
+    states = list(State.objects.filter(reviewers__user=request.user).order_by("name"))
+    context = {"workshops": workshops, "is_reviewer": bool(states), "review_states": states}
     return TemplateResponse(request, "home.html", context)
 
 

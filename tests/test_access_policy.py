@@ -5,7 +5,6 @@ Later issues add their workshop pages to ``ROUTES``; a URL left out fails
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -13,8 +12,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actionplans.documents import filename
 from actionplans.models import Principle
 from assessments.models import MapLink, MapNode
+from tests.actionplans import routes_personal, routes_progress, routes_review
 from tests.conftest import ROLES, Cast, sign_in
 from tests.factories import plan_tree
+from tests.routes import Route
 from workshops.access import ROLE_PERMS, Perm, Role
 from workshops.models import System
 
@@ -37,21 +38,6 @@ def test_it_gives_every_url_an_access_policy():
     missing = [name for name, view in walk(get_resolver().url_patterns)
                if not hasattr(view, "access_policy")]  # fmt: skip
     assert missing == [], f"URL patterns without an access policy: {missing}"
-
-
-@dataclass(frozen=True)
-class Route:
-    """A workshop URL, the right it needs and what a caller with that right gets."""
-
-    name: str
-    perm: Perm
-    method: str = "get"
-    ok: int = 200
-    kwargs: Callable[[Cast], dict] = field(default=lambda cast: {})
-    data: Callable[[Cast], dict] = field(default=lambda cast: {})
-
-    def url(self, cast: Cast) -> str:
-        return reverse(self.name, kwargs={"code": cast.workshop.code, **self.kwargs(cast)})
 
 
 def member(cast: Cast) -> dict:
@@ -251,6 +237,8 @@ ROUTES = [
     Route("actionplans:stance_edit", Perm.EDIT_PLAN, kwargs=principle),
     Route("actionplans:stance_edit", Perm.EDIT_PLAN, method="post", kwargs=principle),
 ]  # fmt: skip
+# Issue 8's pages keep their rows next to their tests.
+ROUTES += routes_review.ROUTES + routes_progress.ROUTES + routes_personal.ROUTES
 
 IN_WORKSHOP = {
     "reviewer": Role.REVIEWER,

@@ -20,7 +20,7 @@ from actionplans.models import (
     Strategy,
 )
 from actionplans.plans import KINDS
-from workshops.models import System
+from workshops.models import Membership, System
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,6 +33,13 @@ class PrincipleChoices(forms.ModelMultipleChoiceField):
 class SystemChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: System) -> str:
         return gettext(obj.name)
+
+
+class MemberChoice(forms.ModelChoiceField):
+    """A member of the workshop, shown as "Name — agency"."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.display_name} — {obj.agency}" if obj.agency else obj.display_name
 
 
 class ItemForm(forms.ModelForm):
@@ -107,12 +114,27 @@ class StepForm(ItemForm):
             required=False,
             label=_("Partner systems"),
         )
+        self.fields["lead_member"] = MemberChoice(
+            queryset=Membership.objects.filter(workshop__plans__goals__objectives=objective)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "pk"),
+            required=False,
+            label=_("Lead in the workshop"),
+            help_text=_(
+                "Optional: a member of the workshop who leads the step can post its progress. "
+                "When the lead person is empty, it takes this member's name."
+            ),
+            empty_label=gettext("(nobody chosen)"),
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()
         start, due = cleaned.get("start"), cleaned.get("due")
         if start and due and due < start:
             self.add_error("due", gettext("The due date cannot be before the start date."))
+        member = cleaned.get("lead_member")
+        if member is not None and not cleaned.get("lead", "").strip():
+            cleaned["lead"] = member.display_name
         return cleaned
 
 

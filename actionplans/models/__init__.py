@@ -1,7 +1,8 @@
-"""Gaps, votes, priorities and the action plan (issue 6; review and progress come with issue 8)."""
+"""Gaps, votes, priorities, the action plan and its PDF, review, progress and personal plans."""
 
 from actionplans.models.documents import PlanDocument
 from actionplans.models.gaps import Dot, Evidence, Gap, Principle, Voting
+from actionplans.models.personal import CollaborationStrategy, PersonalPlan, Relationship
 from actionplans.models.plan import (
     ActionPlan,
     ActionStep,
@@ -13,21 +14,30 @@ from actionplans.models.plan import (
     PriorityArea,
     Strategy,
 )
+from actionplans.models.progress import MeasureReading, StepUpdate
+from actionplans.models.review import ReviewComment, Submission
 
 __all__ = [
     "ActionPlan",
     "ActionStep",
     "Benchmark",
+    "CollaborationStrategy",
     "Dot",
     "Evidence",
     "Gap",
     "Goal",
     "Measure",
+    "MeasureReading",
     "Objective",
+    "PersonalPlan",
     "PlanDocument",
     "Principle",
     "PrincipleStance",
     "PriorityArea",
+    "Relationship",
+    "ReviewComment",
+    "StepUpdate",
     "Strategy",
+    "Submission",
     "Voting",
 ]

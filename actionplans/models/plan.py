@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actionplans.models.gaps import Gap, Principle
-from workshops.models import System, Workshop
+from workshops.models import Membership, System, Workshop
 
 
 def tracked() -> HistoricalRecords:
@@ -66,6 +66,11 @@ class ActionPlan(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now_add=True, help_text="Last change to its content.")
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions",
+        help_text="The version this one was started from when the county reconvened.",
+    )  # fmt: skip
+    reason = models.TextField(_("why the plan is revised"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["workshop_id", "-number"]
@@ -89,6 +94,10 @@ class Goal(models.Model):
     principles = models.ManyToManyField(
         Principle, blank=True, related_name="+", verbose_name=_("SOC principles it advances")
     )
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The item of the previous plan version this one was copied from.",
+    )  # fmt: skip
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[principles])
@@ -109,6 +118,10 @@ class Objective(models.Model):
     principles = models.ManyToManyField(
         Principle, blank=True, related_name="+", verbose_name=_("SOC principles it advances")
     )
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The item of the previous plan version this one was copied from.",
+    )  # fmt: skip
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[principles])
@@ -128,6 +141,10 @@ class Strategy(models.Model):
     principles = models.ManyToManyField(
         Principle, blank=True, related_name="+", verbose_name=_("SOC principles it advances")
     )
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The item of the previous plan version this one was copied from.",
+    )  # fmt: skip
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[principles])
@@ -161,6 +178,12 @@ class ActionStep(models.Model):
     )
     title = models.CharField(_("what"), max_length=300)
     lead = models.CharField(_("lead person"), max_length=120, blank=True)
+    lead_member = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_steps",
+        verbose_name=_("lead in the workshop"),
+        help_text=_("A member of the workshop who leads it: they can post its progress."),
+    )  # fmt: skip
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="Last overdue reminder.")
     partners = models.CharField(_("partner agencies"), max_length=300, blank=True)
     partner_systems = models.ManyToManyField(
         System, blank=True, related_name="+", verbose_name=_("partner systems")
@@ -174,10 +197,14 @@ class ActionStep(models.Model):
     principles = models.ManyToManyField(
         Principle, blank=True, related_name="+", verbose_name=_("SOC principles it advances")
     )
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The item of the previous plan version this one was copied from.",
+    )  # fmt: skip
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(
-        excluded_fields=["version"], m2m_fields=[principles, partner_systems]
+        excluded_fields=["version", "reminded_at"], m2m_fields=[principles, partner_systems]
     )
 
     class Meta:
@@ -217,6 +244,10 @@ class Measure(models.Model):
         _("target"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The item of the previous plan version this one was copied from.",
+    )  # fmt: skip
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     history = tracked()
@@ -245,6 +276,10 @@ class Benchmark(models.Model):
     due = models.DateField(_("by"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The item of the previous plan version this one was copied from.",
+    )  # fmt: skip
     version = models.PositiveIntegerField(default=1)
     history = tracked()
 

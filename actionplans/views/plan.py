@@ -5,6 +5,11 @@ Every edit works as an htmx request and as a plain page. With htmx, a form comes
 (422 with its errors, 409 with a conflict) and a change answers with the part of the outline
 it touched, retargeted over the old one and focusing what the person was on. Without it, a
 form is a page of its own and a change redirects to the outline with a message.
+
+While the plan is with the state team, and once they approved it, its content is locked
+(``review.lock_reason``): the outline shows no editing buttons and every edit answers 403 with
+why and what to do instead. The outline also shows the reviewers' comments under the items
+they are about (``views.review``).
 """
 
 from django.contrib import messages
@@ -17,10 +22,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplans import plans
+from actionplans import plans, review
 from actionplans.forms.plan import StanceForm, item_form
 from actionplans.models import ActionPlan, Principle, PrincipleStance
 from actionplans.plans import KINDS, Conflict, Kind
+from actionplans.views.review import review_ui
 from workshops.access import Perm, workshop_view
 from workshops.models import Workshop
 
@@ -37,6 +43,58 @@ def kind_of(name: str) -> Kind:
 
 def plan_url(workshop: Workshop) -> str:
     return reverse("actionplans:plan", args=[workshop.code])
+
+
+# --- the lock of a plan under review or approved ----------------------------------------------
+
+
+def rights(request: HttpRequest, editable: bool) -> dict:
+    """The viewer's rights as templates read them (``can``), with editing the plan's content
+    only while it is not locked."""
+    can = {perm.value: request.access.can(perm) for perm in Perm}
+    can[Perm.EDIT_PLAN.value] = can[Perm.EDIT_PLAN.value] and editable
+    return can
+
+
+def review_context(request: HttpRequest, plan: ActionPlan, priorities: list) -> dict:
+    """The review's part of the outline: the lock, the viewer's rights and the comments of the
+    current submission, each under the item it is about (two queries; none for a draft, which
+    shows no comments)."""
+    current = review.current_submission(plan) if plan.status != ActionPlan.Status.DRAFT else None
+    ui = review_ui(request, plan, current)
+    comments = []
+    if ui.submission is not None:
+        comments = review.threads_of([ui.submission.pk]).get(ui.submission.pk, [])
+    review.attach_comments(priorities, comments)
+    lock = review.lock_reason(plan, current)
+    editable = request.access.can(Perm.EDIT_PLAN) and lock is None
+    return {
+        "review_ui": ui,
+        "lock_message": lock,
+        "editable": editable,
+        "item_can": rights(request, editable),
+        "plan_comments": review.by_target(comments).get((review.Target.PLAN, None), []),
+    }
+
+
+def refused_while_locked(
+    request: HttpRequest, workshop: Workshop, plan: ActionPlan
+) -> HttpResponse | None:
+    """403 with why the plan cannot be changed now and what to do, when it is locked.
+
+    htmx requests (a button on a page shown before the plan was sent) reload the page, which
+    shows the message and the plan without its editing buttons.
+    """
+    reason = review.lock_reason(plan)
+    if reason is None:
+        return None
+    if request.htmx:
+        messages.error(request, reason)
+        response = HttpResponse(reason, status=403)
+        response["HX-Refresh"] = "true"
+        return response
+    context = {"workshop": workshop, "plan": plan, "reason": reason}
+    return TemplateResponse(request, "actionplans/review_locked.html", context, status=403)
 
 
 # --- the outline -------------------------------------------------------------------------------
@@ -58,6 +116,7 @@ def outline(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "priorities": priorities,
         "counts": plans.counts_of(priorities),
         "principle_rows": plans.principle_rows(workshop, plan, items=plans.tagged_in(priorities)),
+        **review_context(request, plan, priorities),
     }
     return TemplateResponse(request, "actionplans/plan.html", context)
 
@@ -90,6 +149,7 @@ def node_response(
         kind: node,
         "node_template": f"actionplans/_plan_{kind}.html",
         "status_message": message,
+        **review_context(request, plan, priorities),
     }
     return TemplateResponse(request, "actionplans/_plan_node.html", context)
 
@@ -179,6 +239,8 @@ def parent_id(request: HttpRequest) -> int:
 def item_add(request: HttpRequest, workshop: Workshop, kind: str) -> HttpResponse:
     spec = kind_of(kind)
     plan = plans.current_plan(workshop)
+    if refused := refused_while_locked(request, workshop, plan):
+        return refused
     parent = get_object_or_404(plans.parents(plan, spec), pk=parent_id(request))
     item = plans.new_item(plan, spec, parent)
     data = request.POST if request.method == "POST" else None
@@ -229,6 +291,8 @@ def parent_label(kind: str) -> str:
 def item_edit(request: HttpRequest, workshop: Workshop, kind: str, item_id: int) -> HttpResponse:
     spec = kind_of(kind)
     plan = plans.current_plan(workshop)
+    if refused := refused_while_locked(request, workshop, plan):
+        return refused
     item = get_object_or_404(spec.items(plan), pk=item_id)
     data = request.POST if request.method == "POST" else None
     form = item_form(kind, data, instance=item)
@@ -278,6 +342,8 @@ def item_remove(request: HttpRequest, workshop: Workshop, kind: str, item_id: in
     """GET asks first (the page without JavaScript); POST removes."""
     spec = kind_of(kind)
     plan = plans.current_plan(workshop)
+    if refused := refused_while_locked(request, workshop, plan):
+        return refused
     item = get_object_or_404(spec.items(plan), pk=item_id)
     if request.method == "GET":
         context = {
@@ -301,6 +367,8 @@ def item_move(request: HttpRequest, workshop: Workshop, kind: str, item_id: int)
     if not spec.movable:
         raise Http404("These items are in date order.")
     plan = plans.current_plan(workshop)
+    if refused := refused_while_locked(request, workshop, plan):
+        return refused
     item = get_object_or_404(spec.items(plan), pk=item_id)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
@@ -361,15 +429,19 @@ def principle_row(workshop: Workshop, plan: ActionPlan, principle_id: int) -> pl
 @require_GET
 def principles(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     plan = plans.current_plan(workshop)
+    # Where the county stands is part of the plan: no editing while it is locked.
+    can = rights(request, review.lock_reason(plan) is None)
     raw = request.GET.get("row", "")
     if request.htmx and raw.isdigit():
-        context = {"workshop": workshop, "row": principle_row(workshop, plan, int(raw))}
+        row = principle_row(workshop, plan, int(raw))
+        context = {"workshop": workshop, "row": row, "can": can}
         return TemplateResponse(request, "actionplans/principles.html#row", context)
     context = {
         "workshop": workshop,
         "plan": plan,
         "rows": plans.principle_rows(workshop, plan, survey=True),
         "levels": PrincipleStance.Level.choices,
+        "can": can,
     }
     return TemplateResponse(request, "actionplans/principles.html", context)
 
@@ -379,6 +451,8 @@ def principles(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 def stance_edit(request: HttpRequest, workshop: Workshop, principle_id: int) -> HttpResponse:
     principle = get_object_or_404(Principle, pk=principle_id)
     plan = plans.current_plan(workshop)
+    if refused := refused_while_locked(request, workshop, plan):
+        return refused
     stance = PrincipleStance.objects.filter(workshop=workshop, principle=principle).first()
     stance = stance or PrincipleStance(workshop=workshop, principle=principle)
     data = request.POST if request.method == "POST" else None

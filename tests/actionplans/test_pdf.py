@@ -1,6 +1,8 @@
 """The plan as a PDF: what it says (pdftotext), that it is tagged with a title and language
 (pdfinfo), that user text stays text and nothing is fetched, the time limit, the preview."""
 
+import gc
+import os
 import re
 import shutil
 import subprocess
@@ -13,12 +15,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from actionplans import pdf
+from actionplans import pdf, pdf_engine
 from actionplans.benchdata import large_plan_workshop
 from actionplans.models import ActionStep, Gap
 from actionplans.pdf import BASE_URL, RenderError, plan_html, render_plan_pdf
 from actionplans.plans import current_plan
 from actionplans.timeline import Row
+from assessments import mapsvg
+from tests.assessments.test_mapsvg import generated
 from tests.conftest import sign_in
 from tests.factories import WorkshopFactory, plan_tree
 from workshops.models import Workshop
@@ -58,6 +62,11 @@ def poppler(tool: str, content: bytes, tmp_path, *args: str) -> str:
     if tool == "pdftotext":
         command.append("-")  # to stdout
     return subprocess.run(command, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def view_box(svg: str) -> tuple[float, float]:
+    found = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    return float(found[1]), float(found[2])
 
 
 def text_of(content: bytes, tmp_path) -> str:
@@ -113,7 +122,7 @@ class Spy:
 @pytest.fixture
 def demo(db) -> Workshop:
     call_command("seed_demo", stdout=StringIO())
-    return Workshop.objects.get(county__name="Tompkins")
+    return Workshop.objects.get(county__name="Tompkins", cycle=2026)
 
 
 def test_it_renders_the_demo_county_plan_with_every_section(demo, tmp_path, monkeypatch):
@@ -145,8 +154,10 @@ def test_it_renders_the_demo_county_plan_with_every_section(demo, tmp_path, monk
         "Personal calls to the pediatric practice",  # the debrief's "what needs to happen next"
         "Page 1 of",
         f"Page {rendered.pages} of {rendered.pages}",
+        "1. Where are we?",  # a list's markers (the user-agent stylesheet keeps them)
     ]:
         assert content in text, content
+    assert re.search(r"Contents The workshop \d+ The assessment \d+", text)  # page numbers
     assert spy.urls, "the stylesheet and the pictures come through our fetcher"
     assert spy.outside == []
 
@@ -298,9 +309,13 @@ def test_the_timeline_comes_in_pictures_that_fit_a_page(db):
     ]  # fmt: skip
     parts = pdf.timeline_parts(workshop, rows, today)
     assert len(parts) > 1
-    assert all(pdf.fits(part.svg) for part in parts)
-    assert sum(part.svg.count('class="timeline-step"') for part in parts) == len(rows)
+    assert pdf.fits(*view_box(parts[0].svg), first=True)
+    assert all(pdf.fits(*view_box(part.svg)) for part in parts)
+    assert sum(part.svg.count('class="timeline-bar"') for part in parts) == len(rows)
     assert "(part 1 of" in parts[0].alt
+    assert ">Key</text>" in parts[0].svg  # the key once, on the first page of the timeline
+    assert not [part for part in parts[1:] if ">Key</text>" in part.svg]
+    assert "<title>" not in parts[0].svg.split("</title>", 1)[1]  # no tooltips in print
 
 
 def test_timeline_rows_are_packed_by_priority_area():
@@ -310,13 +325,19 @@ def test_timeline_rows_are_packed_by_priority_area():
     def titles(groups):
         return [[row.title for row in group] for group in groups]
 
-    def at_most_ten(group):
+    def at_most_ten(group, number):
         return len(group) <= 10
 
-    # Whole areas together; an area that does not fit after the others starts a new picture.
+    # Whole areas together; an area of which fewer than MIN_ROWS fit after the others starts a
+    # new picture.
     assert titles(pdf.pack(rows("a", 4) + rows("b", 5) + rows("c", 3), at_most_ten)) == [
         ["a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3", "b4"],
         ["c0", "c1", "c2"],
+    ]
+    # Otherwise it fills the picture and goes on in the next one: no half-empty pages.
+    assert titles(pdf.pack(rows("a", 4) + rows("b", 9), at_most_ten)) == [
+        ["a0", "a1", "a2", "a3", "b0", "b1", "b2", "b3", "b4", "b5"],
+        ["b6", "b7", "b8"],
     ]
     # A long area fills the page it starts on, then goes on.
     groups = pdf.pack(rows("a", 3) + rows("b", 25), at_most_ten)
@@ -329,7 +350,7 @@ def test_timeline_rows_are_packed_by_priority_area():
 def test_the_large_plan_has_every_step_and_node(db):
     workshop = large_plan_workshop()
     html = plan_html(current_plan(workshop), preview=True)
-    assert html.count('class="step"') == 8 * 3 * 5
+    assert html.count('class="step-title"') == 8 * 3 * 5
     assert workshop.map_nodes.count() == 40
     assert workshop.memberships.filter(role="participant").count() == 30
 
@@ -395,3 +416,74 @@ def test_svg_text_is_drawn_a_line_at_a_time(tmp_path, monkeypatch):
     assert "Crisis services" in text  # anchored at its end, inside the picture
     assert "abc" in text.replace(" ", "")
     assert theirs == ["abc"]  # per-letter x positions: WeasyPrint's own code
+
+
+def test_the_pdf_draws_the_map_with_fewer_elements_and_the_same_words():
+    data = generated(40, 60)
+    web = mapsvg.render_map(data, title="Map", columns=5)
+    printed = mapsvg.render_map(data, title="Map", columns=5, for_print=True)
+    assert mapsvg.size(data, title="Map", columns=5) == view_box(printed) == view_box(web)
+    words = re.compile(r"<text[^>]*>([^<]*)</text>")
+    assert words.findall(printed) == words.findall(web)
+    assert printed.count("<title>") == 1  # no tooltips in a PDF
+    assert printed.count("<") * 2 < web.count("<")
+    assert "<g>" not in printed
+
+
+def test_the_ua_stylesheet_keeps_all_but_what_our_documents_never_use():
+    from weasyprint.html import UA
+
+    text = pdf_engine.trimmed(UA)
+    assert "::footnote" not in text
+    assert "::note" not in text
+    assert "[dir" not in text
+    assert "\nli::marker {" in text
+    removed = set(UA.splitlines()) - set(text.splitlines())
+    assert removed
+    assert all(line.startswith(("::footnote", "::note", "::marker")) or "[dir" in line
+               for line in removed)  # fmt: skip
+    assert pdf_engine.trimmed(UA.replace("\n::marker {", "\nli::marker {")) is None
+
+
+def test_the_collector_is_back_on_after_a_render(db):
+    plan = plan_tree(WorkshopFactory()).plan
+    render_plan_pdf(plan)
+    assert gc.isenabled()
+    with pytest.raises(RenderError):
+        render_plan_pdf(plan, time_limit=0.001)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_plan_pdf(plan)
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
+
+
+def test_pydyf_keeps_the_page_references_and_compresses_at_the_default_level():
+    import pydyf
+
+    pdf_engine.install()
+    document = pydyf.PDF()
+    for count in range(1, 4):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        numbers = document.pages["Kids"][::3]
+        assert document.page_references == tuple(f"{n} 0 R".encode() for n in numbers)
+        assert len(document.page_references) == count
+    stream = pydyf.Stream([b"0 0 m 10 10 l S"] * 100, compress=True)
+    deflated = stream.data.split(b"\nstream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert zlib.decompress(deflated).startswith(b"0 0 m 10 10 l S")
+    assert isinstance(pydyf.zlib, pdf_engine.Deflate)
+
+
+def test_the_print_stylesheet_is_parsed_once_per_version(tmp_path, settings):
+    collected = tmp_path / "staticfiles"
+    (collected / "css").mkdir(parents=True)
+    stylesheet = collected / "css" / "print.css"
+    stylesheet.write_text("@page { size: letter }")
+    settings.STATIC_ROOT = collected
+    first = pdf.print_stylesheet()
+    assert pdf.print_stylesheet() is first
+    stylesheet.write_text("@page { size: a4 }")
+    os.utime(stylesheet, ns=(1, 1))
+    assert pdf.print_stylesheet() is not first

@@ -6,7 +6,18 @@ from xml.etree import ElementTree
 import pytest
 
 from actionplans.models import ActionStep
-from actionplans.timeline import MAX_MONTHS, MIN_MONTHS, STYLES, Row, timeline_svg, window_of
+from actionplans.timeline import (
+    MAX_MONTHS,
+    MIN_MONTHS,
+    PATTERNS,
+    PRINT,
+    STYLES,
+    WEB,
+    Row,
+    size,
+    timeline_svg,
+    window_of,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 TODAY = date(2026, 3, 12)
@@ -21,8 +32,8 @@ def parse(svg: str) -> ElementTree.Element:
     return ElementTree.fromstring(svg)  # noqa: S314 - our own output
 
 
-def draw(*rows: Row, today: date = TODAY) -> ElementTree.Element:
-    return parse(timeline_svg(rows, title="Timeline", desc="", today=today))
+def draw(*rows: Row, today: date = TODAY, look=WEB) -> ElementTree.Element:
+    return parse(timeline_svg(rows, title="Timeline", desc="", today=today, look=look))
 
 
 def of_class(root, tag: str, cls: str) -> list[ElementTree.Element]:
@@ -186,3 +197,93 @@ def test_it_spans_the_plan_when_it_is_short_enough():
     rows = [row(start=date(2026, 1, 1), due=date(2027, 9, 30))]
     window = window_of(rows, TODAY)
     assert (window.count, window.capped) == (21, False)
+
+
+# --- the print look (the PDF) ------------------------------------------------------------------
+
+EVERYTHING = [
+    row("Long title that goes on " * 4, date(2026, 1, 5), date(2026, 8, 20), status, area)
+    for status in Status
+    for area in ("1. Crisis", "2. Workforce")
+] + [
+    row("Late", date(2026, 1, 1), date(2026, 2, 1), Status.IN_PROGRESS),
+    row("Report", due=date(2026, 4, 30)),
+    row("Start hiring", start=date(2026, 2, 1)),
+    row("Long", date(2026, 1, 10), date(2031, 5, 1), Status.BLOCKED),
+    row("Someday"),
+    row("Some other day", status=Status.DROPPED),
+]
+
+
+def viewbox(root) -> tuple[float, float]:
+    _, _, width, height = root.get("viewBox").split()
+    return float(width), float(height)
+
+
+@pytest.mark.parametrize("key", [True, False])
+@pytest.mark.parametrize("today", [TODAY, date(2020, 1, 1)])
+@pytest.mark.parametrize("look", [WEB, PRINT])
+def test_its_size_is_known_without_drawing_it(look, today, key):
+    for rows in ([], EVERYTHING[:1], EVERYTHING[-2:], EVERYTHING):
+        svg = timeline_svg(rows, title="Timeline", today=today, look=look, key=key)
+        assert size(rows, today, look, key=key) == pytest.approx(viewbox(parse(svg)))
+
+
+def test_it_leaves_out_the_key_when_asked():
+    rows = EVERYTHING[:3]
+    without = parse(timeline_svg(rows, title="Timeline", today=TODAY, look=PRINT, key=False))
+    assert "Key" not in texts(without)
+    assert "Key" in texts(draw(*rows, look=PRINT))
+    assert len(bars(without)) == 3
+
+
+def test_the_print_look_shows_every_step_in_far_fewer_elements():
+    web, printed = draw(*EVERYTHING), draw(*EVERYTHING, look=PRINT)
+    assert len(list(printed.iter())) * 3 < len(list(web.iter()))
+    labels = texts(printed)
+    for words in ("Key", "1. Crisis", "2. Workforce", "Report", "Start hiring", "Long", "Today"):
+        assert words in labels
+    assert len(bars(printed)) == len(bars(web))
+    assert len(of_class(printed, "line", "timeline-today")) == 1
+    # No status line under the titles: the bars' fill and pattern tell it (the key), and the
+    # plan lists each step's status and lead; an overdue step says so first, in red.
+    assert not [words for words in labels if words.endswith("· Pat Lee") and "Crisis" not in words]
+    late = next(e for e in printed.iter(NS + "text") if e.text == "Overdue · Late")
+    assert late.get("fill") == "#a4161a"
+    # The steps without dates have no bar: their line of words stays.
+    assert "1. Crisis · Not started · Pat Lee" in labels
+    # No tooltips (a PDF shows none); the grid and the bands are a few paths.
+    assert [e.text for e in printed.iter(NS + "title")] == ["Timeline"]
+    assert not of_class(printed, "g", "timeline-step")
+    assert not of_class(printed, "line", "timeline-month")
+    assert len(list(printed.iter(NS + "path"))) <= 12
+
+
+def test_the_print_look_fills_hatched_bars_with_patterns():
+    root = draw(*EVERYTHING, look=PRINT)
+    patterns = {e.get("id"): e for e in root.iter(NS + "pattern")}
+    assert set(patterns) == set(PATTERNS.values())
+    for status, pattern_id in PATTERNS.items():
+        tile = patterns[pattern_id]
+        assert tile.find(NS + "rect").get("fill") == STYLES[status].fill
+        assert tile.find(NS + "path").get("stroke") == STYLES[status].stroke
+    fills = {e.get("fill") for e in of_class(root, "rect", "timeline-bar")}
+    assert {f"url(#{pattern_id})" for pattern_id in PATTERNS.values()} <= fills
+    assert not [e for e in root.iter() if e.get("style") or e.get("href")]
+    # The web's pictures, several on a page, have no ids to clash.
+    assert not [e for e in draw(*EVERYTHING).iter() if e.get("id")]
+
+
+def test_the_print_look_fits_more_steps_on_a_page():
+    rows = [row(f"Step {n}", date(2026, 1, 5), date(2026, 5, 1)) for n in range(20)]
+    web_w, web_h = size(rows, TODAY, WEB)
+    print_w, print_h = size(rows, TODAY, PRINT)
+    assert print_h / print_w < 0.75 * web_h / web_w  # on a page of the same width
+
+
+def test_the_print_look_names_the_months_by_their_initial_when_they_are_narrow():
+    long = [row("Long", date(2026, 1, 10), date(2031, 5, 1)), row("Now", date(2026, 3, 1))]
+    web, printed = draw(*long), draw(*long, look=PRINT)
+    assert {"Dec", "Jan", "Feb"} <= set(texts(web))
+    assert {"D", "J", "F"} <= set(texts(printed))
+    assert "Jan" not in texts(printed)

@@ -323,7 +323,8 @@ def test_it_shows_the_table_with_county_totals_and_systems(client, cast):
     assert "1 of 4 participants marked their row complete" in html
     assert cast.facilitator.user.get_full_name() in html  # entered for the youth bureau
     assert '<th scope="col">System</th>' in html
-    assert "<caption>" in html
+    assert '<caption id="rows-caption">' in html
+    assert 'tabindex="0" role="region" aria-labelledby="rows-caption"' in html  # it scrolls
     assert "table-responsive" in html
     assert url(cast, "data_row_for", member_id=other.pk) not in html  # the committee cannot run
 

@@ -273,7 +273,7 @@ def test_it_keeps_a_fixed_query_count(client, cast, django_assert_max_num_querie
     few = count_queries(client, results_url(cast))
     respond_fully(cast.workshop, 27, by_key)
     assert Answer.objects.count() == 30 * 74
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(results_url(cast))
     assert b"30 respondents: 30 of the 31 participants" in response.content
     assert count_queries(client, results_url(cast)) == few

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
+from playwright.sync_api import expect
 
 from tests.conftest import restore_reference_rows
 
@@ -182,3 +183,12 @@ def _one_request_at_a_time():
     LiveServerThread.server_class = OneRequestAtATimeServer
     yield
     LiveServerThread.server_class = original
+
+
+@pytest.fixture(autouse=True)
+def _patient_expect():
+    """Generous waits for htmx answers in every journey (an expect never sleeps longer than it
+    must): CI machines and a developer's busy laptop answer slower than Playwright's 5 s."""
+    expect.set_options(timeout=10_000)
+    yield
+    expect.set_options(timeout=5000)

@@ -44,19 +44,10 @@ from workshops.models import Activity, Membership, System
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LIVE_UPDATE_MS = 6000  # screens poll every 2 s; the machine may be busy
-SWAP_MS = 10_000  # an htmx answer, on a machine shared with other test runs
 CRISIS = "No crisis respite beds for youth"
 TRANSPORT = "No evening transport to appointments"
 PEERS = "Family peer support network"
 RESPITE_NOTE = "Youth in crisis wait in the emergency room: the nearest beds are two counties away."
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect():
-    """Generous waits for htmx answers (never sleeps): the machine may be busy."""
-    expect.set_options(timeout=SWAP_MS)
-    yield
-    expect.set_options(timeout=5000)  # Playwright's default, for the other modules
 
 
 # --- steps ----------------------------------------------------------------------------------

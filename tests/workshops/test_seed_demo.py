@@ -38,12 +38,12 @@ def run_seed() -> str:
 
 def test_it_creates_the_demo_and_prints_logins(db):
     output = run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     assert workshop.county.name == "Tompkins"
     assert StateReviewer.objects.count() == 1
     assert workshop.memberships.filter(role=Membership.Role.PARTICIPANT).count() == 8
     assert "username facilitator" in output
-    assert workshop.stage == Workshop.Stage.ASSESS
+    assert workshop.stage == Workshop.Stage.IMPLEMENT
     assert workshop.format == Workshop.Format.HYBRID
     assert workshop.sessions.count() == 4
     assert workshop.meetings.count() == 3
@@ -59,7 +59,7 @@ def test_it_creates_the_demo_and_prints_logins(db):
 
 def test_it_draws_the_county_map(db):
     output = run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     data = maps.load_map(workshop, with_pending=True)
     assert 35 <= len(data.nodes) <= 40
     assert 35 <= len(data.links) <= 40
@@ -87,7 +87,7 @@ def test_it_draws_the_county_map(db):
 
 def test_it_proposes_gaps_with_evidence(db):
     run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     shown = workshop.gaps.filter(merged_into=None).prefetch_related("evidence", "systems")
     assert 8 <= len(shown) <= 10
     assert set(shown.values_list("kind", flat=True)) == set(Gap.Kind)
@@ -125,7 +125,7 @@ def test_it_proposes_gaps_with_evidence(db):
 def test_its_texts_quote_the_demo_survey(db):
     """The goals and stances quote figures of the demo's survey: they must stay true."""
     run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     sources = sources_for(workshop)
     systems = {system.slug: system.pk for system in System.objects.all()}
     for slug, dimension, rank in [
@@ -150,7 +150,7 @@ def test_its_texts_quote_the_demo_survey(db):
 
 def test_every_participant_voted_and_the_top_gaps_were_promoted(db):
     run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     voting = workshop.voting
     assert voting.budget == 3
     assert voting.opened_at and voting.closed_at and voting.opened_at <= voting.closed_at
@@ -186,10 +186,15 @@ def test_every_participant_voted_and_the_top_gaps_were_promoted(db):
 
 def test_it_drafts_the_plan(db):
     output = run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     today = timezone.localdate()
     plan = ActionPlan.objects.get(workshop=workshop)
-    assert (plan.number, plan.status) == (1, ActionPlan.Status.DRAFT)
+    # Reviewed once with changes asked, sent again and approved (actionplans/demo_review.py).
+    assert (plan.number, plan.status) == (1, ActionPlan.Status.APPROVED)
+    assert list(plan.submissions.order_by("number").values_list("decision", flat=True)) == [
+        "changes",
+        "approved",
+    ]
     goals = Goal.objects.filter(plan=plan)
     assert goals.count() == 3
     assert all(goal.where_we_are and goal.principles.exists() for goal in goals)
@@ -255,14 +260,31 @@ def plan_snapshot() -> dict:
     } | {"history": [model.history.count() for model in PLAN_MODELS if hasattr(model, "history")]}
 
 
+def counts() -> dict[str, int]:
+    """Rows of everything the demo makes, in every county."""
+    from actionplans.models import (
+        MeasureReading,
+        PersonalPlan,
+        Relationship,
+        ReviewComment,
+        StepUpdate,
+        Submission,
+    )
+
+    models = [Workshop, Membership, MapNode, MapLink, Submission, ReviewComment, StepUpdate,
+              MeasureReading, PersonalPlan, Relationship]  # fmt: skip
+    return {model.__name__: model.objects.count() for model in models}
+
+
 def test_it_can_run_twice(db):
     first = run_seed()
-    workshop = Workshop.objects.get()
+    workshop = Workshop.objects.get(county__name="Tompkins", cycle=2026)
     version = workshop.system_map.version
     voting = workshop.voting
     nodes = list(MapNode.objects.values_list("label", "status", "proposal").order_by("id"))
     links = list(MapLink.objects.values_list("source", "target", "strength").order_by("id"))
     plan = plan_snapshot()
+    rows = counts()
     second = run_seed()
     assert plan_snapshot() == plan
     workshop.voting.refresh_from_db()
@@ -271,9 +293,8 @@ def test_it_can_run_twice(db):
         voting.closed_at,
     )
     assert first.splitlines()[-1] == second.splitlines()[-1]
-    assert Workshop.objects.count() == 1
-    assert Membership.objects.count() == 10
-    assert Workshop.objects.get().sessions.count() == 4
+    assert counts() == rows
+    assert Workshop.objects.get(county__name="Tompkins", cycle=2026).sessions.count() == 4
     assert list(MapNode.objects.values_list("label", "status", "proposal").order_by("id")) == nodes
     assert list(MapLink.objects.values_list("source", "target", "strength").order_by("id")) == links
     assert MapNode.objects.filter(proposal=Proposal.PENDING).count() == 1

@@ -38,8 +38,9 @@ def test_it_has_a_check_list_for_every_stage():
     assert set(CHECKS) == set(Stage)
     assert CHECKS[Stage.PREPARE] == []
     assert [check.__name__ for check in CHECKS[Stage.PLAN]] == ["has_priorities"]  # issue 6
-    for stage in [Stage.REVIEW, Stage.IMPLEMENT, Stage.REVISE]:
-        assert CHECKS[stage] == [], "later issues register these"
+    assert [check.__name__ for check in CHECKS[Stage.REVIEW]] == ["plan_submitted"]  # issue 8
+    assert [check.__name__ for check in CHECKS[Stage.IMPLEMENT]] == ["plan_approved"]
+    assert CHECKS[Stage.REVISE] == []  # reconvening needs nothing the app can check
 
 
 def test_it_refuses_assess_without_format_and_says_why(client, cast):

@@ -1,11 +1,20 @@
-"""The workshop's dashboard: where it stands, what is next, and who is taking part."""
+"""The workshop's dashboard: where it stands, what is next, who is taking part, and how the
+plan's implementation is going."""
 
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from actionplans import progress
 from workshops.access import Perm, workshop_view
 from workshops.models import Membership, Workshop
-from workshops.stages import StageState, WorkshopFacts, earlier_stages, next_stage, stage_status
+from workshops.stages import (
+    STAGES,
+    StageState,
+    WorkshopFacts,
+    earlier_stages,
+    next_stage,
+    stage_status,
+)
 
 HISTORY_LENGTH = 5
 
@@ -17,6 +26,14 @@ def participant_tasks(membership: Membership | None) -> dict | None:
     response = membership.survey_responses.only("submitted_at", "last_section").first()
     row = membership.data_rows.only("submitted_at").first()
     return {"response": response, "data_row": row}
+
+
+def plan_progress(workshop: Workshop) -> progress.Overview | None:
+    """The plan's progress card, from the Plan stage on once the plan has steps (no query
+    before the Plan stage)."""
+    if STAGES.index(Workshop.Stage(workshop.stage)) < STAGES.index(Workshop.Stage.PLAN):
+        return None
+    return progress.overview(workshop)
 
 
 @workshop_view(Perm.VIEW)
@@ -34,5 +51,6 @@ def detail(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
         "facts": facts,
         "counts": facts.roles,
         "tasks": participant_tasks(request.access.membership),
+        "plan_progress": plan_progress(workshop),
     }
     return TemplateResponse(request, "workshops/detail.html", context)

@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from workshops import cycles
 from workshops.access import Perm, state_reviewer, workshop_view
 from workshops.forms.workshop import StageForm, TeamMemberForm, WorkshopForm
 from workshops.models import Membership, Workshop
@@ -36,15 +37,26 @@ def _save_workshop(form: WorkshopForm) -> Workshop | None:
 @state_reviewer
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
+    """A new workshop; ``?county=<id>`` (from the state dashboard) picks the county and offers
+    to start from its latest workshop."""
     data = request.POST if request.method == "POST" else None
-    form = WorkshopForm(data, user=request.user)
+    initial = {"county": request.GET["county"]} if request.GET.get("county") else {}
+    form = WorkshopForm(data, user=request.user, initial=initial)
     if form.is_valid():
         form.instance.created_by = request.user
         workshop = _save_workshop(form)
         if workshop is not None:
-            messages.success(
-                request, "Workshop created. Next: add its facilitators and committee members."
-            )
+            if form.source is None:
+                messages.success(
+                    request, "Workshop created. Next: add its facilitators and committee members."
+                )
+            else:
+                copied = cycles.copy_roster(form.source, workshop, by=request.user)
+                messages.success(
+                    request,
+                    f"Workshop created with the roster of the {form.source.cycle} workshop "
+                    f"({len(copied)} people). Next: check the roster and send the invitations.",
+                )
             return redirect(workshop)
     return TemplateResponse(request, "workshops/workshop_new.html", {"form": form})
 

@@ -11,12 +11,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from actionplans.demo_personal import personal_demo
+from actionplans.demo_progress import progress_demo
+from actionplans.demo_review import review_demo
 from assessments import maps
 from assessments.apps import STATE_TEAM_GROUP, ensure_state_team_group
 from workshops.demo_assessment import assess
 from workshops.demo_map import draw_map
 from workshops.demo_plan import plan_demo
 from workshops.demo_plan import summary as plan_summary
+from workshops.demo_state import state_demo
 from workshops.formats import apply_plan, plan_sessions
 from workshops.links import magic_link_url
 from workshops.models import (
@@ -30,7 +34,7 @@ from workshops.models import (
     Workshop,
 )
 
-DEMO_PASSWORD = "soc-demo-2026"  # noqa: S105 - printed for the demo; refused in production
+DEMO_PASSWORD = "soc-demo-2026"  # noqa: S105 - printed for the demo, refused in production  # nosec B105
 DEMO_COUNTY = "Tompkins"
 DEMO_CYCLE = 2026
 
@@ -128,12 +132,16 @@ class Command(BaseCommand):
         assess(workshop)
         draw_map(workshop)
         plan_demo(workshop)
+        review_demo(workshop, User.objects.get(username="reviewer"))
+        progress_demo(workshop)
+        personal_demo(workshop)
+        state_demo(county.state.code)
 
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
         out("Staff sign in at /login/ with:")
         out("\n".join(staff_lines))
-        out(f"The workshop is at the {workshop.get_stage_display()} stage with a hybrid series.")
+        out(f"The workshop is at the {workshop.get_stage_display()} stage; its sessions were held.")
         out(
             "Participants have no password; each opens their magic link "
             f"(works once, expires in {settings.SESAME_MAX_AGE.days} days; "
@@ -146,9 +154,34 @@ class Command(BaseCommand):
             f"suggestions from participants waiting for review: {maps.pending_count(workshop)}."
         )
         out(plan_summary(workshop))
+        out(self.later_stages(workshop))
+
+    def later_stages(self, workshop: Workshop) -> str:
+        """Review, progress, personal plans and the other counties, in words."""
+        from actionplans.models import MeasureReading, PersonalPlan, StepUpdate, Submission
+
+        plan = workshop.plans.order_by("-number").first()
+        sent = Submission.objects.filter(plan=plan).count()
+        updates = StepUpdate.objects.filter(step__objective__goal__plan=plan).count()
+        readings = MeasureReading.objects.filter(measure__objective__goal__plan=plan).count()
+        personal = PersonalPlan.objects.filter(membership__workshop=workshop).count()
+        others = (
+            Workshop.objects.filter(county__state=workshop.county.state)
+            .exclude(pk=workshop.pk)
+            .select_related("county")
+            .order_by("county__name", "cycle")
+        )
+        return (
+            f"Plan v{plan.number}: {plan.get_status_display().lower()} by the state team after "
+            f"{sent} submissions; progress updates: {updates}, measure readings: {readings}, "
+            f"personal action plans: {personal}.\n"
+            f"Other workshops of {workshop.county.state.name} for the state dashboard: "
+            + ", ".join(f"{w.county.name} {w.cycle} ({w.get_stage_display()})" for w in others)
+            + "."
+        )
 
     def prepare(self, workshop: Workshop) -> None:
-        """Meetings, a hybrid series whose first session was held and debriefed, the stage."""
+        """Meetings, a hybrid series held (the first one debriefed), the stage."""
         if workshop.meetings.exists():
             return
         User = get_user_model()
@@ -159,10 +192,10 @@ class Command(BaseCommand):
         at_ten = timezone.make_aware(datetime.combine(today, time(10)))
         Topic = Meeting.Topic
         meetings = [
-            (at_ten - timedelta(weeks=4), [Topic.PLANNING_PROCESS, Topic.GOALS],
+            (at_ten - timedelta(weeks=8), [Topic.PLANNING_PROCESS, Topic.GOALS],
              "Walked through the planning process and what the county wants from the workshop.",
              "Goal: a shared map of services for children and youth, and a first action plan."),
-            (at_ten - timedelta(weeks=2), [Topic.PARTICIPANTS, Topic.TIMEFRAME],
+            (at_ten - timedelta(weeks=6), [Topic.PARTICIPANTS, Topic.TIMEFRAME],
              "Reviewed the invitation list: no medical, substance use or developmental "
              "disabilities lead yet. Chose the hybrid format.",
              "Invite the pediatric practice and the substance use coalition. Hybrid series."),
@@ -180,7 +213,8 @@ class Command(BaseCommand):
             if notes:
                 meeting.attendees.set([reviewer, facilitator, committee])
 
-        first_day = today - timedelta(weeks=1)
+        # The series is over: the plan it made has been reviewed and is being carried out.
+        first_day = today - timedelta(weeks=5)
         sessions = apply_plan(
             workshop,
             Workshop.Format.HYBRID,
@@ -188,10 +222,11 @@ class Command(BaseCommand):
             meeting_link="https://zoom.example.org/j/5550123",
             location="Tompkins County Public Library, Borg Warner Room, 101 E Green St, Ithaca",
         )
+        for session in sessions:
+            session.live_started_at = session.starts_at
+            session.live_ended_at = session.ends_at
+            session.save()
         held = sessions[0]
-        held.live_started_at = held.starts_at
-        held.live_ended_at = held.ends_at
-        held.save()
         Debrief.objects.create(
             session=held,
             working_well="The youth and family voices spoke up early; people shared openly.",
@@ -201,9 +236,11 @@ class Command(BaseCommand):
             recorded_by=facilitator,
         )
         for from_stage, to_stage in [(Workshop.Stage.PREPARE, Workshop.Stage.ASSESS)]:
-            StageChange.objects.create(
+            change = StageChange.objects.create(
                 workshop=workshop, from_stage=from_stage, to_stage=to_stage,
                 changed_by=facilitator, note="Format chosen, sessions scheduled, roster invited.",
             )  # fmt: skip
+            # After the second planning meeting, before the review's back-dated steps.
+            StageChange.objects.filter(pk=change.pk).update(changed_at=at_ten - timedelta(weeks=6))
             workshop.stage = to_stage
         workshop.save()
