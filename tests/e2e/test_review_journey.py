@@ -27,7 +27,13 @@ from actionplans.models import (
 )
 from tests.e2e.people import make_staff, make_workshop
 from tests.e2e.test_plan_journey import messages, shown_date
-from tests.e2e.test_workshop_journeys import click_and_load, heading, make_reviewer, sign_in
+from tests.e2e.test_workshop_journeys import (
+    click_and_load,
+    heading,
+    htmx_settled,
+    make_reviewer,
+    sign_in,
+)
 from tests.e2e.test_workshop_journeys import watch as watch  # the fixture
 from workshops.models import Membership, Workshop
 
@@ -75,6 +81,7 @@ def comment_inline(scope: Locator, link: str | re.Pattern, text: str) -> None:
     form = scope.locator("form.review-comment-form")
     expect(form).to_be_visible()
     form.get_by_label("Comment").fill(text)
+    htmx_settled(scope.page)
     form.get_by_role("button", name="Add the comment").click()
     expect(scope.locator(".review-comment").filter(has_text=text)).to_be_visible()
 
@@ -151,10 +158,13 @@ def test_a_plan_is_sent_commented_changed_approved_and_revised(
         thread.get_by_role("button", name="Send the answer").click()
         expect(step_item.locator(".review-answer")).to_contain_text(ANSWER)
         a11y(page)
+        htmx_settled(page)
         step_item.get_by_role("link", name=named("Edit", STEP)).click()
         form = step_item.locator("form.plan-form")
         form.get_by_label("Lead person").fill("Dana Whitfield")
+        htmx_settled(page)
         form.get_by_role("button", name="Save").click()
+        expect(form).to_have_count(0)
         expect(step_item.locator(".plan-facts")).to_contain_text("Dana Whitfield")
         page.goto(review_url)
         page.get_by_label("Note to the state team").fill("Each step has a named lead now.")
@@ -189,6 +199,7 @@ def test_a_plan_is_sent_commented_changed_approved_and_revised(
     step_item.get_by_role("link", name=named("Edit", STEP)).click()
     later = new_step.due + timedelta(days=30)
     step_item.get_by_label("Due date").fill(later.isoformat())
+    htmx_settled(page)
     step_item.get_by_role("button", name="Save").click()
     expect(step_item).to_contain_text(shown_date(later))
     page.goto(reverse("actionplans:versions", args=[workshop.code]))

@@ -113,6 +113,13 @@ def click_and_load(page: Page, target: Locator):
     return response
 
 
+def htmx_settled(page: Page) -> None:
+    """Waits until htmx has wired up what it last swapped in: new content keeps the class
+    ``htmx-added`` for the settle delay (20 ms), and a form clicked before then posts without
+    htmx."""
+    page.wait_for_function("!document.querySelector('.htmx-added, .htmx-request')")
+
+
 def nav_link(page: Page, name: str) -> Locator:
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
 
