@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from actionplans.models import ActionPlan, PlanDocument
 from actionplans.pdf import RenderedPdf
 from actionplans.plans import who
+from workshops import pagecache
 
 logger = logging.getLogger(__name__)
 
@@ -249,11 +250,13 @@ def claim(document_id: int) -> PlanDocument | None:
     )
     if not claimed:
         return None
-    return (
+    document = (
         PlanDocument.objects.defer("pdf")
         .select_related("plan__workshop__county__state")
         .get(pk=document_id)
     )
+    pagecache.touch(document.plan.workshop_id)  # its pages say "being made"
+    return document
 
 
 def _finish(document: PlanDocument, **fields) -> bool:
@@ -262,7 +265,9 @@ def _finish(document: PlanDocument, **fields) -> bool:
     done = PlanDocument.objects.filter(
         pk=document.pk, status=Status.RENDERING, attempts=document.attempts
     ).update(**fields)
-    if not done:
+    if done:
+        pagecache.touch(document.plan.workshop_id)
+    else:
         logger.warning(
             "PDF document %s: attempt %s finished after it was given up; result dropped",
             document.pk,

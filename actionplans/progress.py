@@ -53,6 +53,7 @@ from actionplans.models import (
 )
 from actionplans.plans import touched
 from actionplans.timeline import long_date
+from workshops import pagecache
 from workshops.access import Perm, WorkshopAccess
 from workshops.models import Membership, Workshop
 
@@ -577,3 +578,5 @@ def reminders_due(now: dt.datetime, every_days: int) -> dict[Membership, list[Ac
 
 def mark_reminded(steps: Iterable[ActionStep], now: dt.datetime) -> None:
     ActionStep.objects.filter(pk__in=[step.pk for step in steps]).update(reminded_at=now)
+    for workshop_id in {step.lead_member.workshop_id for step in steps}:
+        pagecache.touch(workshop_id)

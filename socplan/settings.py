@@ -283,3 +283,16 @@ MAX_PARTICIPANTS = env_int("MAX_PARTICIPANTS", 30)
 
 # The benchmark's yardstick: /bench/bare/, a view that only answers "ok" (off except in make bench).
 BENCH_VIEW = env_bool("BENCH_VIEW", False)
+
+# The busiest pages are kept rendered until their workshop changes (workshops/pagecache.py), at
+# most this long; 0 turns the cache off. Each process keeps its own copies (the versions that
+# decide what is current live in the database, so every process sees a change at once).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 300)},
+    },
+}

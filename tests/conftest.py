@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
@@ -26,6 +27,16 @@ def _english():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(request, settings):
+    """Tests change data with the ORM between requests, which no request tells the page cache
+    about: it is off but in tests marked ``page_cache`` (tests/workshops/test_pagecache.py)."""
+    if request.node.get_closest_marker("page_cache"):
+        caches["pages"].clear()
+    else:
+        settings.PAGE_CACHE_SECONDS = 0
 
 
 @dataclass

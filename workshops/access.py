@@ -13,9 +13,12 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 
+from workshops import pagecache
 from workshops.models import Membership, StateReviewer, Workshop
+from workshops.pagecache import UNSAFE_METHODS
 
 SESSION_WORKSHOPS_KEY = "link_workshops"
 
@@ -80,10 +83,18 @@ def remember_link_workshop(session, workshop: Workshop) -> None:
 def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
     """The user's access to the workshop, or 404 if they have none."""
     user = request.user
-    workshop = Workshop.objects.select_related("county__state").filter(code=code).first()
-    if workshop is None or not user.is_authenticated:
+    if not user.is_authenticated:
         raise Http404("No such workshop.")
-    if StateReviewer.objects.filter(user=user, state_id=workshop.county.state_id).exists():
+    reviews = StateReviewer.objects.filter(user=user, state_id=OuterRef("county__state_id"))
+    workshop = (
+        Workshop.objects.select_related("county__state")
+        .annotate(by_reviewer=Exists(reviews))
+        .filter(code=code)
+        .first()
+    )
+    if workshop is None:
+        raise Http404("No such workshop.")
+    if workshop.by_reviewer:
         return WorkshopAccess(workshop, Role.REVIEWER, None)
     membership = (
         Membership.objects.select_related("system").filter(workshop=workshop, user=user).first()
@@ -109,7 +120,10 @@ def workshop_view(perm: Perm) -> Callable:
             if not access.can(perm):
                 raise PermissionDenied(f"Your role in this workshop cannot {perm.value}.")
             request.access = access
-            return view(request, access.workshop, *args, **kwargs)
+            response = view(request, access.workshop, *args, **kwargs)
+            if request.method in UNSAFE_METHODS:
+                pagecache.touch(access.workshop.pk)  # its cached pages are out of date
+            return response
 
         wrapped.access_policy = f"workshop:{perm.value}"
         return wrapped

@@ -29,6 +29,7 @@ from actionplans.plans import KINDS, Conflict, Kind
 from actionplans.views.review import review_ui
 from workshops.access import Perm, workshop_view
 from workshops.models import Workshop
+from workshops.pagecache import cached_page
 
 INVALID = 422  # an htmx form answered with its errors
 CONFLICT = 409  # an htmx form answered with both versions
@@ -102,6 +103,7 @@ def refused_while_locked(
 
 @workshop_view(Perm.VIEW)
 @require_GET
+@cached_page
 def outline(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     plan = plans.current_plan(workshop)
     if request.htmx and request.GET.get("node"):

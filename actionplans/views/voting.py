@@ -27,6 +27,7 @@ from actionplans.models import PriorityArea
 from actionplans.voting import POLL_SECONDS, VoteRefused
 from workshops.access import Perm, workshop_view
 from workshops.models import Workshop
+from workshops.pagecache import cached_page
 
 CONFLICT = 409
 CHANGES_SHOWN = 20
@@ -57,6 +58,7 @@ def board_update(request: HttpRequest, workshop: Workshop, **extra) -> TemplateR
 
 
 @workshop_view(Perm.VIEW)
+@cached_page
 def board(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     context = board_context(request, workshop)
     context["voting_next"] = request.path

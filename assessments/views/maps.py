@@ -28,6 +28,7 @@ from assessments.mapsvg import render_map, to_png
 from assessments.models import MapLink, MapNode, Proposal
 from workshops.access import Perm, workshop_view
 from workshops.models import Membership, System, Workshop
+from workshops.pagecache import cached_page
 
 POLL_SECONDS = 3
 INVALID = 422  # an htmx form answered with its errors
@@ -170,6 +171,7 @@ def board_context(request: HttpRequest, workshop: Workshop, data: MapData, filte
 
 
 @workshop_view(Perm.VIEW)
+@cached_page
 def map_page(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     data = maps.load_map(workshop, with_pending=True)
     filters, filter_form = filters_of(request, data)

@@ -15,9 +15,11 @@ from assessments.results import compare, results_for
 from workshops.access import Perm, workshop_view
 from workshops.cycles import previous_cycle
 from workshops.models import Workshop
+from workshops.pagecache import cached_page
 
 
 @workshop_view(Perm.PREPARE)
+@cached_page
 def results(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
     outcome = results_for(workshop.pk, survey_for(workshop))
     outcome.totals = county_totals(workshop_figures(workshop), active_metrics())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from assessments import survey as service
 from assessments.models import Question
+from workshops import pagecache
 from workshops.access import Perm, workshop_view
 from workshops.models import System, Workshop
 
@@ -55,6 +56,16 @@ def survey_section(request: HttpRequest, workshop: Workshop, number: int) -> Htt
     membership = request.access.membership
     if not service.is_participant(membership):
         return not_participant(request, workshop)
+    if request.method == "POST":
+        return section_page(request, workshop, number)
+    service.note_section(workshop, membership, number)  # where "Continue" takes them, even cached
+    version = workshop.content_changed_at.isoformat()
+    return pagecache.serve(request, version, lambda: section_page(request, workshop, number))
+
+
+def section_page(request: HttpRequest, workshop: Workshop, number: int) -> HttpResponse:
+    """One section of the survey's questions; POST saves them all and goes on."""
+    membership = request.access.membership
     progress = service.progress_for(workshop, membership)
     response = progress.response
     section, questions, systems = section_questions(progress, number)

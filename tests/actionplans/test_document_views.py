@@ -206,12 +206,17 @@ def test_it_makes_the_pdf_when_asked(client, cast, renderer, django_capture_on_c
     assert renderer == ["en"]
 
 
+def renders(callbacks: list) -> list:
+    """The callbacks that queue a rendering (the others bump the page cache's version)."""
+    return [c for c in callbacks if c.__qualname__ != "touch.<locals>.bump"]
+
+
 def test_it_answers_htmx_with_the_status(client, cast, django_capture_on_commit_callbacks):
     plan_tree(cast.workshop)
     sign_in(client, cast.facilitator.user)
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(url("pdf_request", cast), **HTMX)
-    assert response.status_code == 200 and len(callbacks) == 1
+    assert response.status_code == 200 and len(renders(callbacks)) == 1
     text = response.content.decode()
     assert "Waiting for a worker to make the PDF" in text
     assert 'hx-swap-oob="true"' in text  # the list of earlier PDFs comes along
@@ -224,7 +229,7 @@ def test_it_makes_no_second_pdf_when_asked_again(client, cast, django_capture_on
     with django_capture_on_commit_callbacks() as callbacks:
         for _ in range(3):
             client.post(url("pdf_request", cast), **HTMX)
-    assert len(callbacks) == 1 and PlanDocument.objects.count() == 1
+    assert len(renders(callbacks)) == 1 and PlanDocument.objects.count() == 1
 
 
 def test_it_makes_it_in_the_page_language(

@@ -123,7 +123,9 @@ class Workshop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # When anything of the workshop last changed: the key of its cached pages (pagecache.py).
+    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["content_changed_at"])
 
     objects = WorkshopQuerySet.as_manager()
 

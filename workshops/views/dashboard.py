@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from actionplans import progress
 from workshops.access import Perm, workshop_view
 from workshops.models import Membership, Workshop
+from workshops.pagecache import cached_page
 from workshops.stages import (
     STAGES,
     StageState,
@@ -37,6 +38,7 @@ def plan_progress(workshop: Workshop) -> progress.Overview | None:
 
 
 @workshop_view(Perm.VIEW)
+@cached_page
 def detail(request: HttpRequest, workshop: Workshop) -> TemplateResponse:
     facts = WorkshopFacts.load(workshop)
     stages = stage_status(workshop, facts)

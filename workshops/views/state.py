@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from assessments import exports
+from workshops import pagecache
 from workshops import state as service
 from workshops.access import state_reviewer
 from workshops.models import State
@@ -43,8 +44,12 @@ def reviewed_state(request: HttpRequest, code: str) -> State:
 @state_reviewer
 def dashboard(request: HttpRequest, code: str) -> TemplateResponse:
     state = reviewed_state(request, code)
-    board = service.dashboard(state, request.GET)
-    return TemplateResponse(request, "workshops/state.html", {"state": state, "board": board})
+
+    def render() -> TemplateResponse:
+        board = service.dashboard(state, request.GET)
+        return TemplateResponse(request, "workshops/state.html", {"state": state, "board": board})
+
+    return pagecache.serve(request, pagecache.state_version(state.code), render)
 
 
 def csv_line(request: HttpRequest, row: service.CountyRow) -> list[exports.Cell]:
