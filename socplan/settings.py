@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from psycopg_pool import ConnectionPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,6 +148,9 @@ if DATABASE_URL:
                 "min_size": env_int("DB_POOL_MIN", 1),
                 "max_size": env_int("DB_POOL_MAX", 10),
                 "timeout": env_int("DB_POOL_TIMEOUT", 10),
+                # A connection is tried before it is handed out (one empty statement): after a
+                # database restart no request meets a dead pooled connection.
+                "check": ConnectionPool.check_connection,
             }
         }
 else:
