@@ -97,13 +97,6 @@ def response_for(workshop: Workshop, membership: Membership) -> Response:
     return response
 
 
-def note_section(workshop: Workshop, membership: Membership, number: int) -> None:
-    """The section a participant last opened (where "Continue" takes them); one query."""
-    Response.objects.filter(membership=membership, survey__workshop=workshop).exclude(
-        last_section=number
-    ).update(last_section=number)
-
-
 def note_language(response: Response) -> None:
     language = (get_language() or "en")[:8]
     if response.language != language:

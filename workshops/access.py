@@ -85,22 +85,29 @@ def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
     user = request.user
     if not user.is_authenticated:
         raise Http404("No such workshop.")
-    reviews = StateReviewer.objects.filter(user=user, state_id=OuterRef("county__state_id"))
-    workshop = (
-        Workshop.objects.select_related("county__state")
+    # One query for a member (their membership, its workshop, and whether they are also on the
+    # state team, who see the workshop as reviewers); a second one for the state team.
+    reviews = StateReviewer.objects.filter(
+        user=user, state_id=OuterRef("workshop__county__state_id")
+    )
+    membership = (
+        Membership.objects.select_related("workshop__county__state", "system")
         .annotate(by_reviewer=Exists(reviews))
-        .filter(code=code)
+        .filter(workshop__code=code, user=user)
         .first()
     )
-    if workshop is None:
-        raise Http404("No such workshop.")
-    if workshop.by_reviewer:
-        return WorkshopAccess(workshop, Role.REVIEWER, None)
-    membership = (
-        Membership.objects.select_related("system").filter(workshop=workshop, user=user).first()
-    )
     if membership is None:
-        raise Http404("No such workshop.")
+        workshop = (
+            Workshop.objects.select_related("county__state")
+            .filter(code=code, county__state__reviewers__user=user)
+            .first()
+        )
+        if workshop is None:
+            raise Http404("No such workshop.")
+        return WorkshopAccess(workshop, Role.REVIEWER, None)
+    workshop = membership.workshop
+    if membership.by_reviewer:
+        return WorkshopAccess(workshop, Role.REVIEWER, None)
     if link_only(user) and str(workshop.code) not in request.session.get(SESSION_WORKSHOPS_KEY, []):
         raise Http404("No such workshop.")
     return WorkshopAccess(workshop, Role(membership.role), membership)

@@ -75,12 +75,17 @@ def has_messages(request: HttpRequest) -> bool:
 
 
 def serve(request: HttpRequest, version: str, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The cached page for ``version``, or ``render()``'s answer, kept when it may be."""
+    """The cached page for ``version``, or ``render()``'s answer, kept when it may be.
+
+    The views it serves are outside the request's transaction (``non_atomic_requests``): a page
+    served again costs no BEGIN and COMMIT; a page rendered, or any other method, runs in one
+    transaction as every other request does.
+    """
     if request.method not in ("GET", "HEAD") or seconds() <= 0:
-        return render()
+        return rendered(render)
     key = key_of(request, version)
     if key is None:
-        return render()
+        return rendered(render)
     cache = caches[ALIAS]
     found = cache.get(key)
     if found is not None:
@@ -88,12 +93,19 @@ def serve(request: HttpRequest, version: str, render: Callable[[], HttpResponse]
         response = HttpResponse(content, content_type=content_type)
         response[HIT_HEADER] = "hit"
         return response
-    response = render()
-    if hasattr(response, "render") and not response.is_rendered:
-        response.render()
+    response = rendered(render)
     if keepable(request, response):
         cache.set(key, (response.content, response["Content-Type"]), seconds())
         response[HIT_HEADER] = "miss"
+    return response
+
+
+def rendered(render: Callable[[], HttpResponse]) -> HttpResponse:
+    """``render()``'s answer with its template rendered, in one transaction."""
+    with transaction.atomic():
+        response = render()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
     return response
 
 
@@ -116,4 +128,4 @@ def cached_page(view: Callable) -> Callable:
         version = workshop.content_changed_at.isoformat()
         return serve(request, version, lambda: view(request, workshop, *args, **kwargs))
 
-    return wrapped
+    return transaction.non_atomic_requests(wrapped)

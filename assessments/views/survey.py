@@ -5,6 +5,7 @@ loop over plain data (no form widgets), from a fixed number of queries.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -52,13 +53,14 @@ def section_questions(progress: service.Progress, number: int):
 
 
 @workshop_view(Perm.PARTICIPATE)
+@transaction.non_atomic_requests  # served from the page cache without a transaction
 def survey_section(request: HttpRequest, workshop: Workshop, number: int) -> HttpResponse:
     membership = request.access.membership
     if not service.is_participant(membership):
         return not_participant(request, workshop)
     if request.method == "POST":
-        return section_page(request, workshop, number)
-    service.note_section(workshop, membership, number)  # where "Continue" takes them, even cached
+        with transaction.atomic():
+            return section_page(request, workshop, number)
     version = workshop.content_changed_at.isoformat()
     return pagecache.serve(request, version, lambda: section_page(request, workshop, number))
 

@@ -182,8 +182,8 @@ def test_it_keeps_a_fixed_query_count(client, cast, django_assert_max_num_querie
             data_row(person, complete=i % 2 == 0)
         Reminder.objects.create(membership=person)
     sign_in(client, cast.facilitator.user)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = client.get(url(cast))
     assert response.status_code == 200
     assert b"of 31 submitted the survey" in response.content
-    assert len(one) == 13
+    assert len(one) == 12

@@ -210,9 +210,9 @@ def test_it_answers_polls_with_204_and_one_query_when_nothing_changed(client, ca
         response = poll(client, cast, version)
     assert response.status_code == 204
     assert response.content == b""
-    # The access check (session, user, workshop with the state team, membership) and the map.
+    # The access check (session, user, the membership with its workshop) and one for the map.
     sql = statements(queries)
-    assert len(sql) == 5
+    assert len(sql) == 4
     assert [q for q in sql if "assessments_" in q] == [sql[-1]]
     assert sql[-1].startswith('SELECT "assessments_systemmap"."version"')
 
@@ -290,7 +290,7 @@ def test_it_keeps_a_fixed_query_count_whatever_the_size_of_the_map(client, cast,
     assert (count_queries(client, cast, "page"), count_queries(client, cast, "poll")) == small
     # Access 5, the map 7 (ratings, systems, nodes, links, version, suggested nodes and links);
     # the poll also reads the version first.
-    assert small == (11, 12)
+    assert small == (10, 11)
 
 
 # --- downloads ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ A reviewer sees only the states whose team they are on: another state's pages an
 another county's workshop does. People who are on no state team get 403.
 """
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -42,6 +43,7 @@ def reviewed_state(request: HttpRequest, code: str) -> State:
 
 
 @state_reviewer
+@transaction.non_atomic_requests  # served from the page cache without a transaction
 def dashboard(request: HttpRequest, code: str) -> TemplateResponse:
     state = reviewed_state(request, code)
 
