@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from workshops import pagecache
@@ -80,6 +80,12 @@ def remember_link_workshop(session, workshop: Workshop) -> None:
     session[SESSION_WORKSHOPS_KEY] = sorted(codes)
 
 
+def first(rows: QuerySet):
+    """The first row or None, as ``.first()`` without its ORDER BY (at most one row matches)."""
+    found = list(rows[:1])
+    return found[0] if found else None
+
+
 def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
     """The user's access to the workshop, or 404 if they have none."""
     user = request.user
@@ -90,17 +96,16 @@ def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
     reviews = StateReviewer.objects.filter(
         user=user, state_id=OuterRef("workshop__county__state_id")
     )
-    membership = (
-        Membership.objects.select_related("workshop__county__state", "system")
+    membership = first(
+        Membership.objects.select_related("workshop__county__state")
         .annotate(by_reviewer=Exists(reviews))
         .filter(workshop__code=code, user=user)
-        .first()
     )
     if membership is None:
-        workshop = (
-            Workshop.objects.select_related("county__state")
-            .filter(code=code, county__state__reviewers__user=user)
-            .first()
+        workshop = first(
+            Workshop.objects.select_related("county__state").filter(
+                code=code, county__state__reviewers__user=user
+            )
         )
         if workshop is None:
             raise Http404("No such workshop.")
