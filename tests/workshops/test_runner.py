@@ -28,6 +28,23 @@ def poll(client, cast, version):
     return client.get(url, {"v": version}, **HTMX)
 
 
+def test_after_a_move_the_focus_is_on_the_control_to_press_next(client, cast):
+    add_agenda(cast.session, "welcome", "framework", "next_steps")
+    sign_in(client, cast.facilitator.user)
+    runner = reverse("workshops:runner", args=[cast.workshop.code, cast.session.number])
+    for action, focused in [("start", "Next"), ("next", "Next"), ("prev", "Previous")]:
+        page = move(client, cast, action)
+        assert page.redirect_chain[-1][0].endswith(f"?focus={focused.lower()[:4]}")
+        html = page.content.decode()
+        assert html.count(" autofocus") == 1
+        assert f'autofocus>{"← " if focused == "Previous" else ""}{focused}' in html
+    page = move(client, cast, "end")
+    assert page.redirect_chain[-1][0] == f"{runner}?focus=start"
+    assert 'autofocus>Restart the session' in page.content.decode()
+    # A focus of no known control is ignored.
+    assert b" autofocus" not in client.get(runner, {"focus": "elsewhere"}).content
+
+
 def test_it_steps_through_the_agenda(client, cast):
     first, second, third = add_agenda(cast.session, "welcome", "framework", "next_steps")
     sign_in(client, cast.facilitator.user)

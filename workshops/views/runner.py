@@ -53,6 +53,11 @@ def activity_context(
     return context
 
 
+# After a move, the control that keeps the focus: the same one, or "next" (after start and
+# "Show"), or "start" (after the end).
+FOCUS_AFTER = {"prev": "prev", "next": "next", "start": "next", "goto": "next", "end": "start"}
+
+
 @workshop_view(Perm.RUN)
 def runner(request: HttpRequest, workshop: Workshop, number: int) -> TemplateResponse:
     session = get_object_or_404(with_map_version(workshop.sessions), number=number)
@@ -69,6 +74,7 @@ def runner(request: HttpRequest, workshop: Workshop, number: int) -> TemplateRes
         "session": session,
         "agenda": agenda,
         "other_live": other_live.first(),
+        "focus": request.GET.get("focus") if request.GET.get("focus") in FOCUS_AFTER else None,
         **activity_context(
             workshop,
             state,
@@ -88,11 +94,15 @@ def runner(request: HttpRequest, workshop: Workshop, number: int) -> TemplateRes
 @require_POST
 def runner_move(request: HttpRequest, workshop: Workshop, number: int) -> HttpResponse:
     session = get_object_or_404(workshop.sessions, number=number)
+    action = request.POST.get("action", "")
     try:
-        move(session, request.POST.get("action", ""), request.POST.get("item"))
+        move(session, action, request.POST.get("item"))
     except RunnerError as error:
         messages.error(request, str(error))
-    return redirect("workshops:runner", workshop.code, number)
+    # The page comes back with the focus on the control to press next (FOCUS_AFTER), not at
+    # the top: a keyboard user moves through a session by pressing Enter again.
+    url = reverse("workshops:runner", args=[workshop.code, number])
+    return redirect(f"{url}?focus={FOCUS_AFTER.get(action, 'next')}")
 
 
 @workshop_view(Perm.VIEW)
