@@ -37,10 +37,10 @@ def test_after_a_move_the_focus_is_on_the_control_to_press_next(client, cast):
         assert page.redirect_chain[-1][0].endswith(f"?focus={focused.lower()[:4]}")
         html = page.content.decode()
         assert html.count(" autofocus") == 1
-        assert f'autofocus>{"← " if focused == "Previous" else ""}{focused}' in html
+        assert f"autofocus>{'← ' if focused == 'Previous' else ''}{focused}" in html
     page = move(client, cast, "end")
     assert page.redirect_chain[-1][0] == f"{runner}?focus=start"
-    assert 'autofocus>Restart the session' in page.content.decode()
+    assert "autofocus>Restart the session" in page.content.decode()
     # A focus of no known control is ignored.
     assert b" autofocus" not in client.get(runner, {"focus": "elsewhere"}).content
 
