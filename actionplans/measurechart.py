@@ -280,7 +280,11 @@ def axes(plot: Plot, low: float, high: float, step: float, unit: str) -> list[st
     if unit:
         parts.append(text(12, plot.top - 12, wrap(unit, 24, 1)[0], fill=MUTED, font_size=SMALL))
     months = months_between(plot.first, plot.last)
-    every = next(n for n in (1, 2, 3, 6, 12, 24) if len(months) / n <= 8)
+    # At most 8 month labels: every n months, or every n years over a long span.
+    every = next(
+        (n for n in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / n <= 8),
+        12 * math.ceil(len(months) / 96),
+    )
     language = get_language()
     for month in months[::every]:
         x = plot.x(month)

@@ -114,6 +114,23 @@ def can_record(access: WorkshopAccess, measure: Measure) -> bool:
 # --- progress updates ------------------------------------------------------------------------
 
 
+# How far back a reading or an update may be dated: further is a mistyped year (2006 for 2026),
+# and a chart over decades has nothing to show.
+EARLIEST_YEARS = 10
+
+
+def earliest(today: date) -> date:
+    return today.replace(year=today.year - EARLIEST_YEARS, day=min(today.day, 28))
+
+
+def too_early(on: date, today: date) -> str | None:
+    if on >= earliest(today):
+        return None
+    return gettext(
+        "That date is more than %(years)s years ago: check the year (the earliest is %(day)s)."
+    ) % {"years": EARLIEST_YEARS, "day": long_date(earliest(today))}
+
+
 def update_errors(status: str, on: date | None, note: str, today: date) -> dict[str, str]:
     """What is wrong with a progress update, by field (the form shows each next to its field)."""
     errors = {}
@@ -123,6 +140,8 @@ def update_errors(status: str, on: date | None, note: str, today: date) -> dict[
         errors["on"] = gettext("Give the date of the update.")
     elif on > today:
         errors["on"] = gettext("The date is in the future: give the day it happened (or today).")
+    elif message := too_early(on, today):
+        errors["on"] = message
     if status in NEEDS_A_NOTE and not note.strip():
         errors["note"] = str(NEEDS_A_NOTE[Status(status)])
     return errors
@@ -188,6 +207,8 @@ def reading_errors(
         errors["on"] = gettext(
             "The date is in the future: give the day the reading was taken (or today)."
         )
+    elif message := too_early(on, today):
+        errors["on"] = message
     if measure.kind == Measure.Kind.QUALITATIVE:
         if value is not None:
             errors["value"] = gettext(

@@ -104,11 +104,16 @@ def step_progress(request: HttpRequest, workshop: Workshop, step_id: int) -> Htt
     if form.is_valid():
         data = form.cleaned_data
         update = progress.post_update(step, request.user, data["status"], data["on"], data["note"])
-        messages.success(
-            request,
-            gettext("Progress posted: %(title)s — %(status)s.")
-            % {"title": step.title, "status": update.get_status_display()},
-        )
+        message = gettext("Progress posted: %(title)s — %(status)s.") % {
+            "title": step.title,
+            "status": update.get_status_display(),
+        }
+        if step.status != update.status:  # a later update decides the step's status
+            message += " " + gettext(
+                "It is dated before the latest update, so it goes into the history and the "
+                "step stays %(status)s."
+            ) % {"status": step.get_status_display()}
+        messages.success(request, message)
         return redirect(progress_url(workshop, f"step-{step.pk}"))
     context = {
         "workshop": workshop,

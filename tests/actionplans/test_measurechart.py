@@ -153,3 +153,13 @@ def test_its_table_holds_the_same_points_in_date_order():
         (date(2026, 12, 31), "Target", "21 days"),
     ]
     assert rows[4].note == "Half way"
+
+
+def test_readings_over_decades_still_draw_at_most_eight_month_labels():
+    old = data(
+        start=date(1990, 1, 1),
+        readings=((date(1990, 3, 1), Decimal(60)), (date(2026, 5, 1), Decimal(47))),
+    )
+    root = draw(old)
+    months = root.findall(f".//{NS}line[@class='measure-month']")
+    assert 1 <= len(months) <= 8

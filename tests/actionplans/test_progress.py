@@ -143,6 +143,8 @@ def test_it_records_numbers_and_observations(cast):
     [
         ("number", None, Decimal(3), "", "on", "Give the date of the reading."),
         ("number", TODAY + timedelta(days=2), Decimal(3), "", "on", "The date is in the future"),
+        ("number", date(2006, 11, 30), Decimal(3), "", "on", "more than 10 years ago"),
+        ("number", date(1900, 1, 1), Decimal(3), "", "on", "check the year"),
         ("number", TODAY, None, "about twelve", "value", "Give the value as a number (families)"),
         ("words", TODAY, Decimal(3), "Good", "value", "This measure is qualitative"),
         ("words", TODAY, None, "", "note", "Describe what you observed."),

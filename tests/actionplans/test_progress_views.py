@@ -180,6 +180,21 @@ def test_a_step_of_another_workshop_is_not_found(client, cast):
     assert not StepUpdate.objects.exists()
 
 
+def test_a_back_dated_update_says_the_step_keeps_its_status(client, cast):
+    tree = plan_tree(cast.workshop)
+    step = lead(tree.step, cast.participant)
+    sign_in(client, cast.participant.user, cast.workshop)
+    target = url("step_progress", cast.workshop, step.pk)
+    today = timezone.localdate()
+    client.post(target, {"status": Status.IN_PROGRESS, "on": today.isoformat()})
+    earlier = (today - timedelta(days=20)).isoformat()
+    answer = client.post(target, {"status": Status.DONE, "on": earlier}, follow=True)
+    assert "Progress posted: Step 1 — Done." in answer.text
+    assert "goes into the history and the step stays In progress." in answer.text
+    step.refresh_from_db()
+    assert step.status == Status.IN_PROGRESS
+
+
 def test_bad_updates_get_their_message_next_to_the_field(client, cast):
     tree = plan_tree(cast.workshop)
     step = lead(tree.step, cast.participant)
@@ -189,6 +204,7 @@ def test_bad_updates_get_their_message_next_to_the_field(client, cast):
     cases = [
         ({"status": Status.DONE, "on": ""}, "on", "Give the date of the update."),
         ({"status": Status.DONE, "on": tomorrow}, "on", "The date is in the future"),
+        ({"status": Status.DONE, "on": "1900-01-01"}, "on", "more than 10 years ago"),
         ({"status": Status.DONE, "on": "next tuesday"}, "on", "Give a date, like 2026-03-12."),
         ({"status": "finished", "on": ""}, "status", "Select a valid choice."),
         ({"on": timezone.localdate()}, "status", "Choose the step&#x27;s status."),
