@@ -36,6 +36,7 @@ from actionplans.models import (
     Strategy,
 )
 from assessments.results import Stat, live_results
+from workshops import pagecache
 from workshops.models import Membership, System, Workshop
 
 EMPTY = "—"
@@ -56,7 +57,9 @@ def current_plan(workshop: Workshop) -> ActionPlan:
     """The workshop's latest plan version (the first is made when it is first asked for)."""
     plan = workshop.plans.order_by("-number").first()
     if plan is None:
-        plan, _created = ActionPlan.objects.get_or_create(workshop=workshop, number=1)
+        plan, created = ActionPlan.objects.get_or_create(workshop=workshop, number=1)
+        if created:  # on a page view too: the state dashboard shows the new draft
+            pagecache.touch(workshop.pk)
     return plan
 
 

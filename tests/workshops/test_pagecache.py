@@ -147,3 +147,15 @@ def test_no_cache_when_turned_off(client, cast, settings):
     url = dashboard_url(cast)
     client.get(url)
     assert pagecache.HIT_HEADER not in client.get(url)
+
+
+def test_a_plan_made_by_its_first_view_shows_on_the_state_dashboard(
+    client, cast, django_capture_on_commit_callbacks
+):
+    sign_in(client, cast.reviewer)
+    state = reverse("state:dashboard", args=["NY"])
+    warm(client, state)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("actionplans:plan", args=[cast.workshop.code]))
+    assert cast.workshop.plans.count() == 1
+    assert client.get(state)[pagecache.HIT_HEADER] == "miss"
