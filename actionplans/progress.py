@@ -306,6 +306,12 @@ def number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def like(value: Decimal, others: Iterable[Decimal]) -> Decimal:
+    """``value`` with no more decimal places than the most precise of ``others``."""
+    places = max((max(0, -int(other.as_tuple().exponent)) for other in others), default=0)
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
 def with_unit(value: Decimal, unit: str) -> str:
     return f"{number(value)} {unit}".strip()
 
@@ -386,13 +392,16 @@ def compared(
         way = abs(expected) or Decimal(1)
         short = abs(latest.value - expected)
     words = {
-        "expected": with_unit(expected, measure.unit),
+        # The line between two values is shown as precisely as the plan's own numbers.
+        "expected": with_unit(like(expected, [first, last, latest.value]), measure.unit),
         "value": with_unit(latest.value, measure.unit),
         "date": long_date(latest.on),
     }
     if short <= 0:
         standing = Standing.ON_TRACK
-        reason = gettext("%(value)s on %(date)s: at or past the %(expected)s expected by then.")
+        reason = gettext(
+            "%(value)s on %(date)s: as good as or better than the %(expected)s expected by then."
+        )
     elif short <= TOLERANCE * way:
         standing = Standing.BEHIND
         reason = gettext("%(value)s on %(date)s: a little short of the %(expected)s expected.")

@@ -72,8 +72,11 @@ def is_latest_version(plan: ActionPlan) -> bool:
     ).exists()
 
 
-def lock_reason(plan: ActionPlan, submission: Submission | None = None) -> str | None:
-    """Why the version's content cannot be changed now and what to do instead (None: it can).
+def lock_reason(
+    plan: ActionPlan, submission: Submission | None = None, reviewer: bool = False
+) -> str | None:
+    """Why the version's content cannot be changed now and what to do instead (None: it can);
+    for the state team (``reviewer``), what they do with it.
 
     ``submission`` is its latest one when the caller has it (no query then)."""
     if plan.status not in LOCKED:
@@ -81,12 +84,23 @@ def lock_reason(plan: ActionPlan, submission: Submission | None = None) -> str |
     submission = submission if submission is not None else latest_submission(plan)
     if plan.status == Status.SUBMITTED:
         when = day(submission.submitted_at) if submission else ""
+        if reviewer:
+            return gettext(
+                "Version %(number)s of the plan was sent to the state team on %(when)s and is "
+                "locked while you review it: comment on the plan or its items, then approve it "
+                "or ask for changes on the Review page."
+            ) % {"number": plan.number, "when": when}
         return gettext(
             "Version %(number)s of the plan was sent to the state team on %(when)s and is locked "
             "while they review it. To change it, withdraw it from review on the Review page; "
             "then send it again."
         ) % {"number": plan.number, "when": when}
     when = day(submission.decided_at) if submission and submission.decided_at else ""
+    if reviewer:
+        return gettext(
+            "Version %(number)s of the plan was approved by the state team on %(when)s and is "
+            "locked. The county starts a new version to change it."
+        ) % {"number": plan.number, "when": when}
     return gettext(
         "Version %(number)s of the plan was approved by the state team on %(when)s and is "
         "locked. To change the plan, start a new version on the Versions page."

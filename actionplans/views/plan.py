@@ -27,7 +27,7 @@ from actionplans.forms.plan import StanceForm, item_form
 from actionplans.models import ActionPlan, Principle, PrincipleStance
 from actionplans.plans import KINDS, Conflict, Kind
 from actionplans.views.review import review_ui
-from workshops.access import Perm, workshop_view
+from workshops.access import Perm, Role, workshop_view
 from workshops.models import Workshop
 from workshops.pagecache import cached_page
 
@@ -69,9 +69,10 @@ def review_context(request: HttpRequest, plan: ActionPlan, priorities: list) -> 
     review.attach_comments(priorities, comments)
     lock = review.lock_reason(plan, current)
     editable = request.access.can(Perm.EDIT_PLAN) and lock is None
+    reviewer = request.access.role == Role.REVIEWER
     return {
         "review_ui": ui,
-        "lock_message": lock,
+        "lock_message": review.lock_reason(plan, current, reviewer) if reviewer else lock,
         "editable": editable,
         "item_can": rights(request, editable),
         "plan_comments": review.by_target(comments).get((review.Target.PLAN, None), []),

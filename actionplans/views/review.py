@@ -114,7 +114,7 @@ def page_context(request: HttpRequest, workshop: Workshop, plan: ActionPlan, **f
         "current_groups": current_groups,
         "submissions": submissions,
         "has_goals": plan.goals.exists(),
-        "lock_message": review.lock_reason(plan, latest),
+        "lock_message": review.lock_reason(plan, latest, request.access.role == Role.REVIEWER),
         "sendable": can_edit and plan.status in review.SENDABLE,
         "withdrawable": can_edit and ui.pending,
         "decidable": request.access.can(Perm.REVIEW) and ui.pending,

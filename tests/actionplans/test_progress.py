@@ -209,7 +209,7 @@ def test_a_reading_that_reached_the_line_is_on_track():
     assert status.expected.quantize(Decimal("0.01")) == Decimal("14.15")
     assert (
         status.reason
-        == "15 families on 1 Jun 2026: at or past the 14.15 families expected by then."
+        == "15 families on 1 Jun 2026: as good as or better than the 14 families expected by then."
     )
     assert str(status.label) == "On track"
 
@@ -219,8 +219,12 @@ def test_a_reading_a_little_short_is_behind_and_far_short_at_risk():
     assert standing(measure(), [reading(TODAY, "13.2")]).standing == Standing.BEHIND
     assert standing(measure(), [reading(TODAY, "13.1")]).standing == Standing.AT_RISK
     assert (
-        "well short of the 14.15 families expected"
+        "well short of the 14 families expected"
         in standing(measure(), [reading(TODAY, "11")]).reason
+    )
+    # Shown as precisely as the most precise of the plan's numbers and the reading.
+    assert "a little short of the 14.1 families" in (
+        standing(measure(), [reading(TODAY, "13.2")]).reason
     )
 
 

@@ -140,8 +140,21 @@ def test_the_reviewer_approves(client, cast):
     assert (stored.decision, stored.decided_by) == (Decision.APPROVED, cast.reviewer)
     page = client.get(response.url).text
     assert "Version 1 of the plan is approved." in page
-    assert "start a new version" in page
+    assert "The county starts a new version to change it." in page
     assert "Well done." in page
+
+
+def test_the_lock_says_to_each_side_what_they_can_do(client, cast):
+    sent(cast)
+    sign_in(client, cast.reviewer)
+    for name in ("review", "plan"):
+        page = client.get(url(name, cast.workshop)).text
+        assert "locked while you review it" in page
+        assert "withdraw it from review" not in page
+    sign_in(client, cast.committee.user)
+    for name in ("review", "plan"):
+        page = client.get(url(name, cast.workshop)).text
+        assert "withdraw it from review on the Review page" in page
 
 
 def test_asking_for_changes_without_a_note_is_an_error_next_to_the_note(client, cast):

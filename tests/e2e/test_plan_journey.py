@@ -33,6 +33,7 @@ from tests.e2e.test_workshop_journeys import (
     EN_DASH,
     click_and_load,
     heading,
+    htmx_settled,
     nav_link,
     schedule_virtual,
     sign_in,
@@ -94,6 +95,7 @@ def open_inline_form(scope: Locator, link_name: str) -> Locator:
     scope.get_by_role("link", name=link_name).click()
     form = scope.locator("form.plan-form")
     expect(form).to_be_visible()
+    htmx_settled(scope.page)  # its first field takes the focus when htmx settles
     return form
 
 

@@ -80,8 +80,8 @@ def comment_inline(scope: Locator, link: str | re.Pattern, text: str) -> None:
     scope.get_by_role("link", name=link).click()
     form = scope.locator("form.review-comment-form")
     expect(form).to_be_visible()
+    htmx_settled(scope.page)  # htmx focuses the form's autofocus field when it settles
     form.get_by_label("Comment").fill(text)
-    htmx_settled(scope.page)
     form.get_by_role("button", name="Add the comment").click()
     expect(scope.locator(".review-comment").filter(has_text=text)).to_be_visible()
 
@@ -161,8 +161,11 @@ def test_a_plan_is_sent_commented_changed_approved_and_revised(
         htmx_settled(page)
         step_item.get_by_role("link", name=named("Edit", STEP)).click()
         form = step_item.locator("form.plan-form")
-        form.get_by_label("Lead person").fill("Dana Whitfield")
+        expect(form).to_be_visible()
+        # When it settles, htmx puts the focus on the form's first field (autofocus): typing
+        # before then went into the title.
         htmx_settled(page)
+        form.get_by_label("Lead person").fill("Dana Whitfield")
         form.get_by_role("button", name="Save").click()
         expect(form).to_have_count(0)
         expect(step_item.locator(".plan-facts")).to_contain_text("Dana Whitfield")
@@ -198,8 +201,9 @@ def test_a_plan_is_sent_commented_changed_approved_and_revised(
     step_item = page.locator(f"#step-{new_step.pk}")
     step_item.get_by_role("link", name=named("Edit", STEP)).click()
     later = new_step.due + timedelta(days=30)
-    step_item.get_by_label("Due date").fill(later.isoformat())
+    expect(step_item.locator("form.plan-form")).to_be_visible()
     htmx_settled(page)
+    step_item.get_by_label("Due date").fill(later.isoformat())
     step_item.get_by_role("button", name="Save").click()
     expect(step_item).to_contain_text(shown_date(later))
     page.goto(reverse("actionplans:versions", args=[workshop.code]))

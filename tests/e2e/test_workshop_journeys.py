@@ -114,10 +114,11 @@ def click_and_load(page: Page, target: Locator):
 
 
 def htmx_settled(page: Page) -> None:
-    """Waits until htmx has wired up what it last swapped in: new content keeps the class
-    ``htmx-added`` for the settle delay (20 ms), and a form clicked before then posts without
-    htmx."""
-    page.wait_for_function("!document.querySelector('.htmx-added, .htmx-request')")
+    """Waits until htmx has settled what it last swapped in: new content keeps the class
+    ``htmx-added`` for the settle delay (20 ms), after which htmx wires it up and focuses its
+    ``autofocus`` field; typing before then can land in that field."""
+    # A locator, not wait_for_function: its polling evaluates a string, which our CSP forbids.
+    expect(page.locator(".htmx-added, .htmx-request")).to_have_count(0)
 
 
 def nav_link(page: Page, name: str) -> Locator:
