@@ -9,7 +9,7 @@ pages are plain forms and links: a post redirects back with a message.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -84,6 +84,40 @@ def signed(entries) -> list:
 # --- a step's progress -------------------------------------------------------------------------
 
 
+def successor(model, workshop: Workshop, plan: ActionPlan, item_id: int) -> int | None:
+    """What an earlier version's step or measure became in ``plan`` (the current version),
+    following each copy's ``origin``; None if it is no item of this workshop's plans or was
+    left out. A query per version in between, only for an id not in the current version."""
+    ids = [item_id]
+    for _ in range(plan.number):
+        later = model.objects.filter(origin_id__in=ids, objective__goal__plan__workshop=workshop)
+        rows = list(later.values_list("pk", "objective__goal__plan_id"))
+        current = [pk for pk, plan_id in rows if plan_id == plan.pk]
+        if current:
+            return current[0]
+        ids = [pk for pk, _plan_id in rows]
+        if not ids:
+            return None
+    return None
+
+
+def moved_on(
+    request: HttpRequest, workshop: Workshop, plan: ActionPlan, model, item_id: int
+) -> HttpResponse:
+    """For a GET of an earlier version's item (a bookmark, a reminder email): 302 to what it
+    became in the current version, with a word why; else the 404."""
+    found = successor(model, workshop, plan, item_id) if request.method == "GET" else None
+    if found is None:
+        raise Http404("No such item in the current version of the plan.")
+    name = "step_progress" if model is ActionStep else "measure"
+    messages.info(
+        request,
+        gettext("That page was of an earlier version of the plan: here it is in version %(n)s.")
+        % {"n": plan.number},
+    )
+    return redirect(reverse(f"actionplans:{name}", args=[workshop.code, found]))
+
+
 def step_in(plan: ActionPlan, step_id: int) -> ActionStep:
     """A step of the plan (404 for any other, another workshop's included)."""
     steps = ActionStep.objects.filter(objective__goal__plan=plan).select_related(
@@ -97,7 +131,10 @@ def step_in(plan: ActionPlan, step_id: int) -> ActionStep:
 def step_progress(request: HttpRequest, workshop: Workshop, step_id: int) -> HttpResponse:
     """The form to post progress on a step, and the step's updates so far."""
     plan = plans.current_plan(workshop)
-    step = step_in(plan, step_id)
+    try:
+        step = step_in(plan, step_id)
+    except Http404:
+        return moved_on(request, workshop, plan, ActionStep, step_id)
     if not progress.can_report(request.access, step):
         raise PermissionDenied("Only the step's lead and the plan's editors post its progress.")
     form = UpdateForm(request.POST if request.method == "POST" else None, step=step)
@@ -190,7 +227,11 @@ def measure_response(
 @require_GET
 def measure(request: HttpRequest, workshop: Workshop, measure_id: int) -> HttpResponse:
     plan = plans.current_plan(workshop)
-    return measure_response(request, workshop, plan, measure_in(plan, measure_id))
+    try:
+        found = measure_in(plan, measure_id)
+    except Http404:
+        return moved_on(request, workshop, plan, Measure, measure_id)
+    return measure_response(request, workshop, plan, found)
 
 
 @workshop_view(Perm.PARTICIPATE)

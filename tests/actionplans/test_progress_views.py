@@ -420,3 +420,33 @@ def test_posting_progress_makes_an_open_edit_form_conflict(client, cast):
     stale = client.post(edit, step_data(tree, title="Step 1", lead="Pat Lee", version=1))
     assert "Someone else saved this action step" in stale.text
     assert ActionStep.objects.get(pk=tree.step.pk).status == Status.DONE
+
+
+# --- links to an earlier version -------------------------------------------------------------
+
+
+def test_a_link_to_an_earlier_versions_step_or_measure_leads_to_what_it_became(client, cast):
+    from actionplans import revisions
+    from tests.actionplans.test_revisions import approved
+
+    v1 = approved(cast.workshop, cast.reviewer)
+    old_step = ActionStep.objects.get(objective__goal__plan=v1)
+    old_measure = Measure.objects.get(objective__goal__plan=v1)
+    v2 = revisions.start_revision(cast.workshop, cast.committee.user, "Reconvened")
+    new_step = ActionStep.objects.get(objective__goal__plan=v2)
+    new_measure = Measure.objects.get(objective__goal__plan=v2)
+    sign_in(client, cast.committee.user)
+    moved = client.get(url("step_progress", cast.workshop, old_step.pk))
+    assert moved.status_code == 302
+    assert moved.url == url("step_progress", cast.workshop, new_step.pk)
+    page = client.get(moved.url)
+    assert "That page was of an earlier version of the plan: here it is in version 2." in (
+        page.text
+    )
+    moved = client.get(url("measure", cast.workshop, old_measure.pk))
+    assert moved.url == url("measure", cast.workshop, new_measure.pk)
+    # A post to the old one is no post to the new one; other workshops' ids stay unknown.
+    answer = client.post(url("step_progress", cast.workshop, old_step.pk), {"status": "done"})
+    assert answer.status_code == 404
+    other = plan_tree(WorkshopFactory(county=county("Erie"), title="Other")).step
+    assert client.get(url("step_progress", cast.workshop, other.pk)).status_code == 404
