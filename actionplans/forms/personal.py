@@ -6,6 +6,7 @@ Errors go next to the field they are about.
 from datetime import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +151,14 @@ class ReviewDateForm(forms.Form):
         widget=DATE,
         error_messages={"invalid": _("Enter a date, for example 2026-12-01.")},
     )
+
+    def clean_review_on(self):
+        day = self.cleaned_data["review_on"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(
+                gettext("Choose a day from today on: the day you will look back at your plan.")
+            )
+        return day
 
 
 class ReviewForm(forms.Form):

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actionplans import personal
 from actionplans.models import PersonalPlan, Relationship
@@ -360,12 +361,15 @@ def test_bad_review_input_gets_messages(client, cast, participant):
 
 def test_a_review_date_is_set_and_its_day_brings_a_reminder(client, cast, participant):
     dated = url("personal_review_date", cast.workshop)
-    response = client.post(dated, {"review_on": "2020-03-01"}, follow=True)
-    assert "You will look back at your plan on 1 Mar 2020." in response.text
-    assert "Time to look back at your plan" in response.text  # the day has passed
+    today = timezone.localdate()
+    response = client.post(dated, {"review_on": today.isoformat()}, follow=True)
+    assert f"You will look back at your plan on {today:%-d %b %Y}." in response.text
+    assert "Time to look back at your plan" in response.text  # the day has come
     response = client.post(dated, {"review_on": "soon"}, follow=True)
     assert "Enter a date, for example 2026-12-01." in response.text
-    assert str(PersonalPlan.objects.get().review_on) == "2020-03-01"
+    response = client.post(dated, {"review_on": "2020-03-01"}, follow=True)
+    assert "Choose a day from today on" in response.text
+    assert PersonalPlan.objects.get().review_on == today
     client.post(dated, {"review_on": ""})
     assert PersonalPlan.objects.get().review_on is None
 
