@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -97,46 +98,64 @@ def people_of(workshop, reviewer) -> dict[str, dict[str, str]]:
     }
 
 
+def bench_client(signed_in: dict[str, str]):
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.cookies["sessionid"] = signed_in["session"]
+    client.cookies["csrftoken"] = signed_in["csrf"]
+    return client
+
+
+def counted(client, path: str) -> int:
+    """Queries of one request (the ATOMIC_REQUESTS savepoints left out)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code} to the query count")
+    return sum(1 for q in captured.captured_queries if "SAVEPOINT" not in q["sql"])
+
+
+@contextmanager
+def page_cache_off():
+    from django.conf import settings
+
+    keep = settings.PAGE_CACHE_SECONDS
+    settings.PAGE_CACHE_SECONDS = 0
+    try:
+        yield
+    finally:
+        settings.PAGE_CACHE_SECONDS = keep
+
+
 def queries_of(path: str, signed_in: dict[str, str]) -> int:
-    """Queries of one request rendered afresh (the ATOMIC_REQUESTS savepoints left out)."""
-    return page_costs(path, signed_in)[0]
+    """Queries of one request rendered afresh (page cache off), after a warm-up."""
+    client = bench_client(signed_in)
+    with page_cache_off():
+        client.get(path)
+        return counted(client, path)
 
 
 def page_costs(path: str, signed_in: dict[str, str]) -> tuple[int, int, float]:
     """The page rendered without the page cache: its queries and median time of 5 (in this
     process, after a warm-up); then its queries when the page cache serves it."""
-    from django.conf import settings
     from django.core.cache import caches
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    client = Client(SERVER_NAME="127.0.0.1")
-    client.cookies["sessionid"] = signed_in["session"]
-    client.cookies["csrftoken"] = signed_in["csrf"]
-
-    def counted() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"{path} answered {response.status_code} to the query count")
-        return sum(1 for q in captured.captured_queries if "SAVEPOINT" not in q["sql"])
-
-    keep = settings.PAGE_CACHE_SECONDS
-    settings.PAGE_CACHE_SECONDS = 0
-    try:
+    client = bench_client(signed_in)
+    with page_cache_off():
         client.get(path)
-        rendered = counted()
+        rendered = counted(client, path)
         times = []
         for _ in range(5):
             started = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - started) * 1000)
-    finally:
-        settings.PAGE_CACHE_SECONDS = keep
     caches["pages"].clear()
     client.get(path)  # kept
-    return rendered, counted(), statistics.median(times)
+    return rendered, counted(client, path), statistics.median(times)
 
 
 def cookie(signed_in: dict[str, str]) -> str:

@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from workshops import pagecache
 from workshops.models import Membership, StateReviewer, Workshop
-from workshops.pagecache import UNSAFE_METHODS
 
 SESSION_WORKSHOPS_KEY = "link_workshops"
 
@@ -133,7 +132,7 @@ def workshop_view(perm: Perm) -> Callable:
                 raise PermissionDenied(f"Your role in this workshop cannot {perm.value}.")
             request.access = access
             response = view(request, access.workshop, *args, **kwargs)
-            if request.method in UNSAFE_METHODS:
+            if request.method in pagecache.UNSAFE_METHODS:
                 pagecache.touch(access.workshop.pk)  # its cached pages are out of date
             return response
 

@@ -67,12 +67,11 @@ def review_context(request: HttpRequest, plan: ActionPlan, priorities: list) -> 
     if ui.submission is not None:
         comments = review.threads_of([ui.submission.pk]).get(ui.submission.pk, [])
     review.attach_comments(priorities, comments)
-    lock = review.lock_reason(plan, current)
+    lock = review.lock_reason(plan, current, request.access.role == Role.REVIEWER)
     editable = request.access.can(Perm.EDIT_PLAN) and lock is None
-    reviewer = request.access.role == Role.REVIEWER
     return {
         "review_ui": ui,
-        "lock_message": review.lock_reason(plan, current, reviewer) if reviewer else lock,
+        "lock_message": lock,
         "editable": editable,
         "item_can": rights(request, editable),
         "plan_comments": review.by_target(comments).get((review.Target.PLAN, None), []),

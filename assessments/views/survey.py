@@ -5,7 +5,6 @@ loop over plain data (no form widgets), from a fixed number of queries.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,9 +13,9 @@ from django.utils.translation import gettext
 
 from assessments import survey as service
 from assessments.models import Question
-from workshops import pagecache
 from workshops.access import Perm, workshop_view
 from workshops.models import System, Workshop
+from workshops.pagecache import cached_page
 
 CLOSED_STATUS = 409
 
@@ -53,21 +52,12 @@ def section_questions(progress: service.Progress, number: int):
 
 
 @workshop_view(Perm.PARTICIPATE)
-@transaction.non_atomic_requests  # served from the page cache without a transaction
+@cached_page
 def survey_section(request: HttpRequest, workshop: Workshop, number: int) -> HttpResponse:
+    """One section of the survey's questions; POST saves them all and goes on."""
     membership = request.access.membership
     if not service.is_participant(membership):
         return not_participant(request, workshop)
-    if request.method == "POST":
-        with transaction.atomic():
-            return section_page(request, workshop, number)
-    version = workshop.content_changed_at.isoformat()
-    return pagecache.serve(request, version, lambda: section_page(request, workshop, number))
-
-
-def section_page(request: HttpRequest, workshop: Workshop, number: int) -> HttpResponse:
-    """One section of the survey's questions; POST saves them all and goes on."""
-    membership = request.access.membership
     progress = service.progress_for(workshop, membership)
     response = progress.response
     section, questions, systems = section_questions(progress, number)
