@@ -90,7 +90,7 @@ def sign_in(user, workshop) -> dict[str, str]:
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "socplan.auth.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[SESSION_WORKSHOPS_KEY] = [str(workshop.code)]
     store.create()

@@ -11,7 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from psycopg_pool import ConnectionPool
+
+from socplan.dbpool import check_connection
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -148,9 +149,9 @@ if DATABASE_URL:
                 "min_size": env_int("DB_POOL_MIN", 1),
                 "max_size": env_int("DB_POOL_MAX", 10),
                 "timeout": env_int("DB_POOL_TIMEOUT", 10),
-                # A connection is tried before it is handed out (one empty statement): after a
-                # database restart no request meets a dead pooled connection.
-                "check": ConnectionPool.check_connection,
+                # A connection that shows signs of a database restart is tried before it is
+                # handed out, so that no request meets a dead pooled connection.
+                "check": check_connection,
             }
         }
 else:
@@ -178,7 +179,7 @@ PDF_RENDER_DEADLINE_SECONDS = env_int("PDF_RENDER_DEADLINE_SECONDS", 180)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "socplan.auth.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,6 +207,8 @@ SESAME_MAX_AGE = timedelta(days=env_int("MAGIC_LINK_DAYS", 14))
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "token"  # noqa: S105 - the name of the URL parameter  # nosec B105
 
+# Django's database sessions, read with a hand-written query (socplan/sessions.py).
+SESSION_ENGINE = "socplan.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 3600
 
 LANGUAGE_CODE = "en"

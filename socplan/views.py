@@ -80,7 +80,7 @@ def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
     token = request.POST.get("token") or request.GET.get("token") or ""
     user = user_for_token(workshop, token)
     if user is not None and request.method == "POST":
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="socplan.auth.ModelBackend")
         remember_link_workshop(request.session, workshop)
         workshop.memberships.filter(user=user, accepted_at=None).update(accepted_at=timezone.now())
         name = user.get_full_name() or user.email

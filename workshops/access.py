@@ -8,16 +8,18 @@ members lacking a right get 403.
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import wraps
+from functools import cache, wraps
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connections, router
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
+from socplan.rows import Columns
 from workshops import pagecache
-from workshops.models import Membership, StateReviewer, Workshop
+from workshops.models import County, Membership, State, StateReviewer, Workshop
 
 SESSION_WORKSHOPS_KEY = "link_workshops"
 
@@ -92,14 +94,7 @@ def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
         raise Http404("No such workshop.")
     # One query for a member (their membership, its workshop, and whether they are also on the
     # state team, who see the workshop as reviewers); a second one for the state team.
-    reviews = StateReviewer.objects.filter(
-        user=user, state_id=OuterRef("workshop__county__state_id")
-    )
-    membership = first(
-        Membership.objects.select_related("workshop__county__state")
-        .annotate(by_reviewer=Exists(reviews))
-        .filter(workshop__code=code, user=user)
-    )
+    membership, by_reviewer = member_of(code, user.pk)
     if membership is None:
         workshop = first(
             Workshop.objects.select_related("county__state").filter(
@@ -110,11 +105,65 @@ def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
             raise Http404("No such workshop.")
         return WorkshopAccess(workshop, Role.REVIEWER, None)
     workshop = membership.workshop
-    if membership.by_reviewer:
+    if by_reviewer:
         return WorkshopAccess(workshop, Role.REVIEWER, None)
     if link_only(user) and str(workshop.code) not in request.session.get(SESSION_WORKSHOPS_KEY, []):
         raise Http404("No such workshop.")
     return WorkshopAccess(workshop, Role(membership.role), membership)
+
+
+@cache
+def member_columns() -> list[Columns]:
+    return [
+        Columns(Membership, "m"),
+        Columns(Workshop, "w"),
+        Columns(County, "c"),
+        Columns(State, "s"),
+    ]
+
+
+def member_sql(connection) -> str:
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Membership, Workshop, County, State, StateReviewer)
+    }
+    selected = ", ".join(part.sql(connection) for part in member_columns())
+    reviewer = (
+        f"SELECT 1 FROM {table[StateReviewer]} r "  # noqa: S608  # nosec B608
+        "WHERE r.user_id = m.user_id AND r.state_id = c.state_id"
+    )
+    joins = (
+        f"{table[Membership]} m JOIN {table[Workshop]} w ON w.id = m.workshop_id "
+        f"JOIN {table[County]} c ON c.id = w.county_id "
+        f"JOIN {table[State]} s ON s.id = c.state_id"
+    )
+    return (
+        f"SELECT {selected}, EXISTS ({reviewer}) FROM {joins} WHERE w.code = %s AND m.user_id = %s"  # noqa: S608  # nosec B608
+    )
+
+
+def member_of(code: UUID, user_id: int) -> tuple[Membership | None, bool]:
+    """The user's membership of the workshop ``code`` with its workshop, county and state, and
+    whether they are on that state's team; one hand-written query (every request under /w/
+    makes it, and through the ORM building it took longer than running it: ``socplan.rows``).
+    """
+    columns = member_columns()
+    connection = connections[router.db_for_read(Membership)]
+    code = Workshop._meta.get_field("code").get_db_prep_value(code, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(member_sql(connection), [code, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    start, made = 0, []
+    for part in columns:
+        made.append(part.build(row, start, connection))
+        start += part.width
+    membership, workshop, county, state = made
+    Membership.workshop.field.set_cached_value(membership, workshop)
+    Workshop.county.field.set_cached_value(workshop, county)
+    County.state.field.set_cached_value(county, state)
+    return membership, bool(row[start])
 
 
 def workshop_view(perm: Perm) -> Callable:
