@@ -14,7 +14,6 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from socplan.rows import Columns
@@ -81,30 +80,16 @@ def remember_link_workshop(session, workshop: Workshop) -> None:
     session[SESSION_WORKSHOPS_KEY] = sorted(codes)
 
 
-def first(rows: QuerySet):
-    """The first row or None, as ``.first()`` without its ORDER BY (at most one row matches)."""
-    found = list(rows[:1])
-    return found[0] if found else None
-
-
 def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
     """The user's access to the workshop, or 404 if they have none."""
     user = request.user
     if not user.is_authenticated:
         raise Http404("No such workshop.")
-    # One query for a member (their membership, its workshop, and whether they are also on the
-    # state team, who see the workshop as reviewers); a second one for the state team.
-    membership, by_reviewer = member_of(code, user.pk)
-    if membership is None:
-        workshop = first(
-            Workshop.objects.select_related("county__state").filter(
-                code=code, county__state__reviewers__user=user
-            )
-        )
-        if workshop is None:
-            raise Http404("No such workshop.")
-        return WorkshopAccess(workshop, Role.REVIEWER, None)
-    workshop = membership.workshop
+    # One query: the workshop, the caller's membership of it, and whether they are on its
+    # state's team (who see the workshop as reviewers, members or not).
+    workshop, membership, by_reviewer = access_of(code, user.pk)
+    if workshop is None or (membership is None and not by_reviewer):
+        raise Http404("No such workshop.")
     if by_reviewer:
         return WorkshopAccess(workshop, Role.REVIEWER, None)
     if link_only(user) and str(workshop.code) not in request.session.get(SESSION_WORKSHOPS_KEY, []):
@@ -113,57 +98,60 @@ def workshop_access(request: HttpRequest, code: UUID) -> WorkshopAccess:
 
 
 @cache
-def member_columns() -> list[Columns]:
+def access_columns() -> list[Columns]:
     return [
-        Columns(Membership, "m"),
         Columns(Workshop, "w"),
         Columns(County, "c"),
         Columns(State, "s"),
+        Columns(Membership, "m"),
     ]
 
 
-def member_sql(connection) -> str:
+def access_sql(connection) -> str:
     table = {
         model: connection.ops.quote_name(model._meta.db_table)
         for model in (Membership, Workshop, County, State, StateReviewer)
     }
-    selected = ", ".join(part.sql(connection) for part in member_columns())
+    selected = ", ".join(part.sql(connection) for part in access_columns())
     reviewer = (
         f"SELECT 1 FROM {table[StateReviewer]} r "  # noqa: S608  # nosec B608
-        "WHERE r.user_id = m.user_id AND r.state_id = c.state_id"
+        "WHERE r.user_id = %s AND r.state_id = c.state_id"
     )
     joins = (
-        f"{table[Membership]} m JOIN {table[Workshop]} w ON w.id = m.workshop_id "
-        f"JOIN {table[County]} c ON c.id = w.county_id "
-        f"JOIN {table[State]} s ON s.id = c.state_id"
+        f"{table[Workshop]} w JOIN {table[County]} c ON c.id = w.county_id "
+        f"JOIN {table[State]} s ON s.id = c.state_id "
+        f"LEFT JOIN {table[Membership]} m ON m.workshop_id = w.id AND m.user_id = %s"
     )
-    return (
-        f"SELECT {selected}, EXISTS ({reviewer}) FROM {joins} WHERE w.code = %s AND m.user_id = %s"  # noqa: S608  # nosec B608
-    )
+    return f"SELECT {selected}, EXISTS ({reviewer}) FROM {joins} WHERE w.code = %s"  # noqa: S608  # nosec B608
 
 
-def member_of(code: UUID, user_id: int) -> tuple[Membership | None, bool]:
-    """The user's membership of the workshop ``code`` with its workshop, county and state, and
-    whether they are on that state's team; one hand-written query (every request under /w/
-    makes it, and through the ORM building it took longer than running it: ``socplan.rows``).
+def access_of(code: UUID, user_id: int) -> tuple[Workshop | None, Membership | None, bool]:
+    """The workshop ``code`` with its county and state, the user's membership of it (or None),
+    and whether they are on that state's team; (None, None, False) for no such workshop.
+
+    One hand-written query: every request under /w/ makes it, and through the ORM building it
+    took longer than running it (``socplan.rows``).
     """
-    columns = member_columns()
-    connection = connections[router.db_for_read(Membership)]
+    columns = access_columns()
+    connection = connections[router.db_for_read(Workshop)]
     code = Workshop._meta.get_field("code").get_db_prep_value(code, connection)
     with connection.cursor() as cursor:
-        cursor.execute(member_sql(connection), [code, user_id])
+        cursor.execute(access_sql(connection), [user_id, user_id, code])
         row = cursor.fetchone()
     if row is None:
-        return None, False
-    start, made = 0, []
-    for part in columns:
-        made.append(part.build(row, start, connection))
-        start += part.width
-    membership, workshop, county, state = made
-    Membership.workshop.field.set_cached_value(membership, workshop)
+        return None, None, False
+    workshop_part, county_part, state_part, member_part = columns
+    workshop = workshop_part.build(row, 0, connection)
+    county = county_part.build(row, workshop_part.width, connection)
+    state = state_part.build(row, workshop_part.width + county_part.width, connection)
     Workshop.county.field.set_cached_value(workshop, county)
     County.state.field.set_cached_value(county, state)
-    return membership, bool(row[start])
+    start = workshop_part.width + county_part.width + state_part.width
+    membership = None
+    if row[start] is not None:  # the membership's id: NULL when the LEFT JOIN found none
+        membership = member_part.build(row, start, connection)
+        Membership.workshop.field.set_cached_value(membership, workshop)
+    return workshop, membership, bool(row[start + member_part.width])
 
 
 def workshop_view(perm: Perm) -> Callable:
@@ -192,12 +180,21 @@ def workshop_view(perm: Perm) -> Callable:
 
 
 def state_reviewer(view: Callable) -> Callable:
-    """Members of a state SOC team; 403 for anyone else signed in."""
+    """Members of a state SOC team; 403 for anyone else signed in.
+
+    The view finds the states whose team the user is on in ``request.reviewed_states``, each
+    with its page-cache version (``pagecache.with_version``), all from one query.
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated or not request.user.state_roles.exists():
+        states = []
+        if request.user.is_authenticated:
+            theirs = State.objects.filter(reviewers__user=request.user)
+            states = list(pagecache.with_version(theirs))
+        if not states:
             raise PermissionDenied("Only the state SOC team can do this.")
+        request.reviewed_states = states
         return view(request, *args, **kwargs)
 
     wrapped.access_policy = "state-reviewer"

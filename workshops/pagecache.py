@@ -23,7 +23,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -44,13 +44,23 @@ def touch(workshop_id: int) -> None:
     transaction.on_commit(bump)
 
 
-def state_version(state_code: str) -> str:
-    """One query: the latest change among a state's workshops, and how many there are."""
-    found = Workshop.objects.filter(county__state__code=state_code).aggregate(
-        latest=Max("content_changed_at"), count=Count("pk")
+def with_version(states: QuerySet) -> QuerySet:
+    """``State`` rows with what ``state_version`` reads: the latest change among each state's
+    workshops and how many there are (two subqueries: no query of their own)."""
+    workshops = Workshop.objects.filter(county__state=OuterRef("pk")).order_by()
+    by_state = workshops.values("county__state")
+    return states.annotate(
+        latest_change=Subquery(
+            by_state.annotate(latest=Max("content_changed_at")).values("latest")
+        ),
+        workshop_count=Subquery(by_state.annotate(count=Count("pk")).values("count")),
     )
-    latest = found["latest"].isoformat() if found["latest"] else "-"
-    return f"{latest}/{found['count']}"
+
+
+def state_version(state) -> str:
+    """The content version of a state's pages, from a state of ``with_version``."""
+    latest = state.latest_change.isoformat() if state.latest_change else "-"
+    return f"{latest}/{state.workshop_count or 0}"
 
 
 def seconds() -> int:

@@ -1,6 +1,7 @@
 """The hand-written reads of every request (socplan.rows, socplan.sessions, socplan.auth and
-workshops.access.member_of) give what the ORM gives, on SQLite and PostgreSQL alike."""
+workshops.access.access_of) give what the ORM gives, on SQLite and PostgreSQL alike."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from socplan.auth import ModelBackend
 from socplan.rows import Columns
 from socplan.sessions import SessionStore
 from tests.factories import PASSWORD, MembershipFactory, StateReviewerFactory, WorkshopFactory
-from workshops.access import member_of
+from workshops.access import access_of
 from workshops.models import Membership, Workshop
 
 User = get_user_model()
@@ -103,40 +104,46 @@ def test_an_inactive_user_is_not_signed_in(db, client):
     assert client.get("/").wsgi_request.user.is_anonymous
 
 
-# --- workshops.access.member_of -----------------------------------------------------------------
+# --- workshops.access.access_of ---------------------------------------------------------------
 
 
-def test_member_of_gives_the_membership_with_its_workshop_county_and_state(db):
+def test_access_of_a_member_gives_the_workshop_county_state_and_membership(db):
     membership = MembershipFactory(role=Membership.Role.COMMITTEE)
     with CaptureQueriesContext(connection) as queries:
-        found, by_reviewer = member_of(membership.workshop.code, membership.user_id)
-        workshop = found.workshop
-        state = workshop.county.state  # no more queries: all came in the one row
+        workshop, found, by_reviewer = access_of(membership.workshop.code, membership.user_id)
+        state = found.workshop.county.state  # no more queries: all came in the one row
     assert len(queries) == 1
     assert by_reviewer is False
     expected = Membership.objects.select_related("workshop__county__state").get(pk=membership.pk)
+    assert found.workshop is workshop
     assert fields(found) == fields(expected)
     assert fields(workshop) == fields(expected.workshop)
     assert fields(workshop.county) == fields(expected.workshop.county)
     assert fields(state) == fields(expected.workshop.county.state)
 
 
-def test_member_of_tells_a_member_who_is_also_on_the_state_team(db):
+def test_access_of_the_state_team_gives_the_workshop_without_a_membership(db):
+    workshop = WorkshopFactory()
+    reviewer = StateReviewerFactory(state=workshop.county.state).user
+    assert access_of(workshop.code, reviewer.pk) == (workshop, None, True)
+
+
+def test_access_of_a_member_also_on_the_state_team(db):
     membership = MembershipFactory()
     StateReviewerFactory(user=membership.user, state=membership.workshop.county.state)
-    assert member_of(membership.workshop.code, membership.user_id)[1] is True
+    assert access_of(membership.workshop.code, membership.user_id)[1:] == (membership, True)
 
 
-def test_member_of_a_workshop_of_another_state_team_is_not_a_reviewer(db):
+def test_access_of_another_states_team_is_no_reviewer(db):
     from workshops.models import State
 
-    membership = MembershipFactory()
-    StateReviewerFactory(user=membership.user, state=State.objects.create(code="VT", name="VT"))
-    assert member_of(membership.workshop.code, membership.user_id)[1] is False
+    workshop = WorkshopFactory()
+    reviewer = StateReviewerFactory(state=State.objects.create(code="VT", name="VT")).user
+    assert access_of(workshop.code, reviewer.pk) == (workshop, None, False)
 
 
-def test_member_of_someone_elses_workshop_is_nothing(db):
+def test_access_of_someone_elses_workshop_or_none_at_all(db):
     membership = MembershipFactory()
     other = WorkshopFactory()
-    assert member_of(other.code, membership.user_id) == (None, False)
-    assert member_of(membership.workshop.code, membership.user_id + 1000) == (None, False)
+    assert access_of(other.code, membership.user_id) == (other, None, False)
+    assert access_of(uuid.uuid4(), membership.user_id) == (None, None, False)

@@ -97,6 +97,22 @@ def test_an_outsider_is_refused_before_the_cache(client, cast):
     assert sign_in(client, cast.outsider.user).get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [("facilitator", "workshop"), ("participant", "workshop"), ("reviewer", "workshop"),
+     ("reviewer", "state")],
+)  # fmt: skip
+def test_a_page_served_again_reads_only_the_session_the_user_and_their_access(
+    client, cast, who, page
+):
+    sign_in(client, cast.user(who), cast.workshop)
+    url = dashboard_url(cast) if page == "workshop" else reverse("state:dashboard", args=["NY"])
+    warm(client, url)
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(url)[pagecache.HIT_HEADER] == "hit"
+    assert len(served) == 3, [query["sql"][:80] for query in served]
+
+
 def test_the_state_dashboard_follows_a_change_in_any_county(
     client, cast, django_capture_on_commit_callbacks
 ):

@@ -35,11 +35,11 @@ CSV_HEADER = [
 
 
 def reviewed_state(request: HttpRequest, code: str) -> State:
-    """The state of ``code`` if the user is on its team, else 404."""
-    found = State.objects.filter(code__iexact=code, reviewers__user=request.user).first()
-    if found is None:
-        raise Http404("No such state.")
-    return found
+    """The state of ``code`` if the user is on its team (as ``state_reviewer`` found), else 404."""
+    for state in request.reviewed_states:
+        if state.code.casefold() == code.casefold():
+            return state
+    raise Http404("No such state.")
 
 
 @state_reviewer
@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest, code: str) -> TemplateResponse:
         board = service.dashboard(state, request.GET)
         return TemplateResponse(request, "workshops/state.html", {"state": state, "board": board})
 
-    return pagecache.serve(request, pagecache.state_version(state.code), render)
+    return pagecache.serve(request, pagecache.state_version(state), render)
 
 
 def csv_line(request: HttpRequest, row: service.CountyRow) -> list[exports.Cell]:
