@@ -2,7 +2,7 @@
 one, choosing two to compare). Their errors are what people read when a step is refused."""
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionPlan, ReviewComment, Submission
@@ -66,7 +66,7 @@ class CommentForm(forms.Form):
     )
     target_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     text = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("the text of a review comment", "Comment"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=TEXT_REQUIRED,
@@ -82,7 +82,7 @@ class CommentForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Answer"),
+        label=pgettext_lazy("the text of an answer to a comment", "Answer"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write the answer first.")},

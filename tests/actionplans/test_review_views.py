@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from actionplans import review
 from actionplans.models import ActionPlan, PlanDocument, Principle, ReviewComment, Submission
@@ -505,3 +506,20 @@ def test_a_resubmission_withdrawn_leaves_the_changes_asked_and_their_comments(cl
     assert response.status_code == 302
     page = client.get(url("review", cast.workshop)).text
     assert "Comments on submission 1" in page and "Withdrawn" in page
+
+
+def test_in_spanish_each_open_and_comment_says_what_it_means_there(client, cast):
+    """'Open' is a comment's state on the outline and a link on the versions page; 'Comment' and
+    'Answer' are buttons (to comment, to answer) and the fields' labels (the comment, the
+    answer): Spanish needs a different word for each."""
+    asked = asked_for_changes(cast)
+    sign_in(client, cast.committee.user)
+    with translation.override("es"):
+        outline = client.get(url("plan", cast.workshop), HTTP_ACCEPT_LANGUAGE="es").text
+        versions = client.get(url("versions", cast.workshop), HTTP_ACCEPT_LANGUAGE="es").text
+        answer = url("review_answer", cast.workshop, asked.pk)
+        empty = client.post(answer, {"text": ""}, HTTP_ACCEPT_LANGUAGE="es").text
+    assert ">Abierto</span>" in outline
+    assert ">Responder<" in outline  # the button that opens the answer's form
+    assert "Respuesta<span" in empty  # the form's field, shown again with its error
+    assert '<th scope="col">Abrir</th>' in versions
