@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from workshops.access import public, remember_link_workshop, signed_in
-from workshops.links import send_magic_link, user_for_token
+from workshops.links import next_within, send_magic_link, user_for_token
 from workshops.models import Membership, State, Workshop
 
 
@@ -79,18 +79,19 @@ def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
     workshop = get_object_or_404(Workshop.objects.select_related("county__state"), code=code)
     token = request.POST.get("token") or request.GET.get("token") or ""
     user = user_for_token(workshop, token)
+    next_path = next_within(workshop, request.POST.get("next") or request.GET.get("next") or "")
     if user is not None and request.method == "POST":
         login(request, user, backend="socplan.auth.ModelBackend")
         remember_link_workshop(request.session, workshop)
         workshop.memberships.filter(user=user, accepted_at=None).update(accepted_at=timezone.now())
         name = user.get_full_name() or user.email
         messages.success(request, gettext("Welcome, %(name)s.") % {"name": name})
-        return redirect(workshop)
+        return redirect(next_path or workshop.get_absolute_url())
     if user is not None:
         workshop.memberships.filter(user=user, link_opened_at=None).update(
             link_opened_at=timezone.now()
         )
-        context = {"workshop": workshop, "token": token, "person": user}
+        context = {"workshop": workshop, "token": token, "person": user, "next": next_path}
         return TemplateResponse(request, "registration/magic_link_confirm.html", context)
     return TemplateResponse(
         request,

@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from sesame.backends import ModelBackend as SesameBackend
 from sesame.utils import get_query_string
 
@@ -20,13 +21,22 @@ def link_scope(workshop: Workshop) -> str:
     return f"workshop:{workshop.code}"
 
 
-def magic_link_url(membership: Membership) -> str:
+def magic_link_url(membership: Membership, next_path: str = "") -> str:
+    """The member's sign-in link; ``next_path`` (a page of the same workshop) is where it leads
+    once they are signed in, instead of the workshop's home."""
     path = reverse("magic_link", args=[membership.workshop.code])
-    return (
-        settings.SITE_URL
-        + path
-        + get_query_string(membership.user, link_scope(membership.workshop))
-    )
+    query = get_query_string(membership.user, link_scope(membership.workshop))
+    if next_path:
+        query += "&" + urlencode({"next": next_path})
+    return settings.SITE_URL + path + query
+
+
+def next_within(workshop: Workshop, next_path: str) -> str:
+    """``next_path`` if it is a page of ``workshop`` on this site, else ""."""
+    home = workshop.get_absolute_url()
+    if next_path.startswith(home) and url_has_allowed_host_and_scheme(next_path, None):
+        return next_path
+    return ""
 
 
 def user_for_token(workshop: Workshop, token: str):
@@ -45,12 +55,15 @@ def user_for_token(workshop: Workshop, token: str):
 MAIL_FAILED = "The email to {} could not be sent ({}). Try again in a few minutes."
 
 
-def link_email(membership: Membership, subject: str, template: str, **context) -> EmailMessage:
-    """An email to a member carrying a fresh sign-in link (each link works once)."""
+def link_email(
+    membership: Membership, subject: str, template: str, next_path: str = "", **context
+) -> EmailMessage:
+    """An email to a member carrying a fresh sign-in link (each link works once), which leads
+    to ``next_path`` once they are signed in (the workshop's home if empty)."""
     context |= {
         "membership": membership,
         "workshop": membership.workshop,
-        "url": magic_link_url(membership),
+        "url": magic_link_url(membership, next_path),
         "days": settings.SESAME_MAX_AGE.days,
     }
     return EmailMessage(

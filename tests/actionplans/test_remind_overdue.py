@@ -1,5 +1,6 @@
 """remind_overdue: one email per lead of overdue steps, at most once per step per period."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
@@ -52,25 +53,41 @@ def test_each_lead_gets_one_message_listing_their_overdue_steps(cast):
         assert settings.SITE_URL + link in body
     # A participant signs in with a fresh magic link first.
     assert f"/join/{cast.workshop.code}/?token=" in body
-    assert "Sign in first with your personal link" in body
+    assert "Sign in with your personal link (no password needed); it opens the plan's" in body
     to_staff = next(m for m in mail.outbox if m.to == [cast.committee.user.email])
     assert "Step 3" in to_staff.body
-    assert "token=" not in to_staff.body and "Sign in first" not in to_staff.body
+    assert "token=" not in to_staff.body and "personal link" not in to_staff.body
     link = reverse("actionplans:step_progress", args=[cast.workshop.code, staff.pk])
     assert settings.SITE_URL + link in to_staff.body
     assert ActionStep.objects.filter(reminded_at__isnull=False).count() == 3
 
 
-def test_the_magic_link_signs_the_lead_in(client, cast):
-    overdue(plan_tree(cast.workshop).step, cast.participant)
+def sign_in_from(client, body: str):
+    """Open the email's sign-in link and confirm, as a lead does; the answer to the confirm."""
+    link = body.split("personal link")[1].split(settings.SITE_URL)[1].split()[0]
+    confirm = client.get(link)
+    assert confirm.status_code == 200
+    form = confirm.text.split('action="/join/')[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="(token|next)" value="([^"]*)"', form))
+    return client.post(link.split("?")[0], fields)
+
+
+def test_the_magic_link_signs_the_lead_in_and_opens_their_step(client, cast):
+    step = overdue(plan_tree(cast.workshop).step, cast.participant)
     run()
-    body = mail.outbox[0].body
-    token = body.split("?token=")[1].split()[0]
-    join = reverse("magic_link", args=[cast.workshop.code])
-    assert client.post(join, {"token": token}).status_code == 302
-    step = ActionStep.objects.get()
+    response = sign_in_from(client, mail.outbox[0].body)
     page = reverse("actionplans:step_progress", args=[cast.workshop.code, step.pk])
+    assert response.status_code == 302
+    assert response.url == page
     assert client.get(page).status_code == 200
+
+
+def test_for_several_steps_the_magic_link_opens_the_plans_progress(client, cast):
+    overdue(plan_tree(cast.workshop).step, cast.participant)
+    overdue(plan_tree(cast.workshop, 2).step, cast.participant)
+    run()
+    response = sign_in_from(client, mail.outbox[0].body)
+    assert response.url == reverse("actionplans:progress", args=[cast.workshop.code])
 
 
 def test_it_reminds_of_a_step_at_most_once_per_period(cast):

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from sesame.utils import get_query_string
 
 from tests.factories import ParticipantFactory, WorkshopFactory, county
@@ -30,6 +32,34 @@ def test_it_signs_in_on_confirm(client, cast):
     assert response.status_code == 302
     assert response.url == cast.workshop.get_absolute_url()
     assert client.get(response.url).status_code == 200
+
+
+def test_it_leads_to_a_page_of_the_workshop_when_given_one(client, cast):
+    page = reverse("assessments:survey", args=[cast.workshop.code])
+    link = magic_link_url(cast.participant, page).removeprefix(settings.SITE_URL)
+    confirm = client.get(link)
+    assert f'name="next" value="{page}"' in confirm.text
+    response = client.post(link.split("?")[0], {"token": link.split("token=")[1].split("&")[0],
+                                                "next": page})  # fmt: skip
+    assert response.url == page
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "https://evil.example/w/",
+        "//evil.example/",
+        "/admin/",
+        "/w/00000000-0000-0000-0000-000000000000/",
+    ],
+)
+def test_it_leads_nowhere_outside_the_workshop(client, cast, elsewhere):
+    path = link_path(cast.participant)
+    confirm = client.get(path + "&" + urlencode({"next": elsewhere}))
+    form = confirm.text.split('name="token"')[1].split("</form>")[0]
+    assert 'name="next"' not in form
+    response = client.post(path, {"token": path.split("token=")[1], "next": elsewhere})
+    assert response.url == cast.workshop.get_absolute_url()
 
 
 def test_it_survives_a_prefetch_before_the_click(client, cast):

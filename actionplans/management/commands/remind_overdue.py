@@ -33,16 +33,17 @@ def reminder_email(
     """The message to one lead about their overdue steps."""
     workshop = membership.workshop
     subject = f"Overdue action steps: {workshop.title} ({workshop.county})"
+    pages = [reverse("actionplans:step_progress", args=[workshop.code, step.pk]) for step in steps]
+    progress = reverse("actionplans:progress", args=[workshop.code])
     context = {
-        "steps": [
-            (step, absolute(reverse("actionplans:step_progress", args=[workshop.code, step.pk])))
-            for step in steps
-        ],
-        "progress_url": absolute(reverse("actionplans:progress", args=[workshop.code])),
+        "steps": [(step, absolute(page)) for step, page in zip(steps, pages, strict=True)],
+        "progress_url": absolute(progress),
         "every_days": every_days,
     }
     if link_only(membership.user):
-        return link_email(membership, subject, "emails/overdue.txt", **context)
+        # The sign-in link leads to the one step, or to the plan's progress for several.
+        landing = pages[0] if len(pages) == 1 else progress
+        return link_email(membership, subject, "emails/overdue.txt", landing, **context)
     context |= {"membership": membership, "workshop": workshop, "url": None}
     return EmailMessage(
         subject=subject,
