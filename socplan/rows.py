@@ -21,6 +21,7 @@ class Columns:
         self.model = model
         self.alias = alias
         self.fields = model._meta.concrete_fields
+        self._converters: dict[str, list[tuple]] = {}  # by database vendor
 
     @property
     def width(self) -> int:
@@ -37,16 +38,14 @@ class Columns:
     def converters(self, connection: BaseDatabaseWrapper) -> list[tuple]:
         """What the ORM applies to each column's raw value on this database (SQLite keeps dates
         as text, UUIDs as hex; PostgreSQL hands most back ready)."""
-        found = getattr(self, "_converters", {}).get(connection.vendor)
+        found = self._converters.get(connection.vendor)
         if found is None:
             found = []
             for field in self.fields:
                 column = field.get_col(self.alias)
-                functions = connection.ops.get_db_converters(column) + field.get_db_converters(
-                    connection
-                )
-                found.append((column, functions))
-            self._converters = {**getattr(self, "_converters", {}), connection.vendor: found}
+                functions = connection.ops.get_db_converters(column)
+                found.append((column, functions + field.get_db_converters(connection)))
+            self._converters[connection.vendor] = found
         return found
 
     def build(self, row, start: int, connection: BaseDatabaseWrapper) -> models.Model:
