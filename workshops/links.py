@@ -5,6 +5,8 @@ shows a confirm button; only the button's POST signs in, so mail scanners that p
 neither sign anyone in nor use the link up.
 """
 
+from urllib.parse import unquote, urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -32,9 +34,16 @@ def magic_link_url(membership: Membership, next_path: str = "") -> str:
 
 
 def next_within(workshop: Workshop, next_path: str) -> str:
-    """``next_path`` if it is a page of ``workshop`` on this site, else ""."""
+    """``next_path`` if it is a page of ``workshop`` on this site, else "" (no way out through
+    ``..`` or ``.`` segments, plain or percent-encoded, which browsers resolve)."""
     home = workshop.get_absolute_url()
-    if next_path.startswith(home) and url_has_allowed_host_and_scheme(next_path, None):
+    path = unquote(urlsplit(next_path).path)
+    leaves = any(segment in (".", "..") for segment in path.split("/")) or "\\" in path
+    if (
+        next_path.startswith(home)
+        and not leaves
+        and url_has_allowed_host_and_scheme(next_path, None)
+    ):
         return next_path
     return ""
 

@@ -54,6 +54,7 @@ def test_it_leads_to_a_page_of_the_workshop_when_given_one(client, cast):
     ],
 )
 def test_it_leads_nowhere_outside_the_workshop(client, cast, elsewhere):
+    elsewhere = elsewhere.format(home=cast.workshop.get_absolute_url())
     path = link_path(cast.participant)
     confirm = client.get(path + "&" + urlencode({"next": elsewhere}))
     form = confirm.text.split('name="token"')[1].split("</form>")[0]
