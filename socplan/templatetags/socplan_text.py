@@ -1,8 +1,12 @@
-"""Plain text written by the state team, shown as paragraphs and bullet lists (escaped)."""
+"""Plain text written by the state team, shown as paragraphs and bullet lists (escaped), and
+lengths of time in words."""
+
+from datetime import datetime, timedelta
 
 from django import template
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -21,3 +25,10 @@ def paragraphs(text: str) -> SafeString:
         else:
             html.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
     return mark_safe("".join(html))  # noqa: S308 - every piece is escaped  # nosec
+
+
+@register.filter
+def duration(length: timedelta) -> str:
+    """A length of time in words: "15 minutes", "1 hour" (not "0:15:00")."""
+    start = datetime(2000, 1, 1)
+    return timesince(start, start + length)

@@ -57,6 +57,7 @@ def test_it_locks_out_after_repeated_failures(client, cast):
     response = post_login(client, "facilitator", PASSWORD)
     assert response.status_code == 429
     assert b"Too many failed sign-ins" in response.content
+    assert b"locked for 15\xc2\xa0minutes." in response.content  # not "PT15M"
     assert "_auth_user_id" not in client.session
 
 
