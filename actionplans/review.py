@@ -73,10 +73,14 @@ def is_latest_version(plan: ActionPlan) -> bool:
 
 
 def lock_reason(
-    plan: ActionPlan, submission: Submission | None = None, reviewer: bool = False
+    plan: ActionPlan,
+    submission: Submission | None = None,
+    reviewer: bool = False,
+    can_edit: bool = True,
 ) -> str | None:
     """Why the version's content cannot be changed now and what to do instead (None: it can);
-    for the state team (``reviewer``), what they do with it.
+    for the state team (``reviewer``), what they do with it; for those who cannot edit the plan
+    (``can_edit`` false: participants), only why.
 
     ``submission`` is its latest one when the caller has it (no query then)."""
     if plan.status not in LOCKED:
@@ -90,6 +94,11 @@ def lock_reason(
                 "locked while you review it: comment on the plan or its items, then approve it "
                 "or ask for changes on the Review page."
             ) % {"number": plan.number, "when": when}
+        if not can_edit:
+            return gettext(
+                "Version %(number)s of the plan was sent to the state team on %(when)s and is "
+                "locked while they review it."
+            ) % {"number": plan.number, "when": when}
         return gettext(
             "Version %(number)s of the plan was sent to the state team on %(when)s and is locked "
             "while they review it. To change it, withdraw it from review on the Review page; "
@@ -100,6 +109,10 @@ def lock_reason(
         return gettext(
             "Version %(number)s of the plan was approved by the state team on %(when)s and is "
             "locked. The county starts a new version to change it."
+        ) % {"number": plan.number, "when": when}
+    if not can_edit:
+        return gettext(
+            "Version %(number)s of the plan was approved by the state team on %(when)s."
         ) % {"number": plan.number, "when": when}
     return gettext(
         "Version %(number)s of the plan was approved by the state team on %(when)s and is "

@@ -67,7 +67,9 @@ def review_context(request: HttpRequest, plan: ActionPlan, priorities: list) -> 
     if ui.submission is not None:
         comments = review.threads_of([ui.submission.pk]).get(ui.submission.pk, [])
     review.attach_comments(priorities, comments)
-    lock = review.lock_reason(plan, current, request.access.role == Role.REVIEWER)
+    lock = review.lock_reason(
+        plan, current, request.access.role == Role.REVIEWER, request.access.can(Perm.EDIT_PLAN)
+    )
     editable = request.access.can(Perm.EDIT_PLAN) and lock is None
     return {
         "review_ui": ui,

@@ -114,7 +114,9 @@ def page_context(request: HttpRequest, workshop: Workshop, plan: ActionPlan, **f
         "current_groups": current_groups,
         "submissions": submissions,
         "has_goals": plan.goals.exists(),
-        "lock_message": review.lock_reason(plan, latest, request.access.role == Role.REVIEWER),
+        "lock_message": review.lock_reason(
+            plan, latest, request.access.role == Role.REVIEWER, request.access.can(Perm.EDIT_PLAN)
+        ),
         "sendable": can_edit and plan.status in review.SENDABLE,
         "withdrawable": can_edit and ui.pending,
         "decidable": request.access.can(Perm.REVIEW) and ui.pending,

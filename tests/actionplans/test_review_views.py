@@ -156,6 +156,20 @@ def test_the_lock_says_to_each_side_what_they_can_do(client, cast):
     for name in ("review", "plan"):
         page = client.get(url(name, cast.workshop)).text
         assert "withdraw it from review on the Review page" in page
+    sign_in(client, cast.participant.user, cast.workshop)  # who cannot edit: only why
+    for name in ("review", "plan"):
+        page = client.get(url(name, cast.workshop)).text
+        assert "locked while they review it." in page
+        assert "withdraw" not in page
+
+
+def test_participants_are_told_a_plan_was_approved_without_being_told_to_change_it(client, cast):
+    submission = sent(cast)
+    review.decide(submission, cast.reviewer, Decision.APPROVED, "Well done.")
+    sign_in(client, cast.participant.user, cast.workshop)
+    page = client.get(url("plan", cast.workshop)).text
+    assert "was approved by the state team on" in page
+    assert "start a new version" not in page
 
 
 def test_asking_for_changes_without_a_note_is_an_error_next_to_the_note(client, cast):
