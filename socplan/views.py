@@ -16,7 +16,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from workshops.access import public, remember_link_workshop, signed_in
+from workshops.access import (
+    SESSION_WORKSHOPS_KEY,
+    link_only,
+    public,
+    remember_link_workshop,
+    signed_in,
+)
 from workshops.links import next_within, send_magic_link, user_for_token
 from workshops.models import Membership, State, Workshop
 
@@ -30,6 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("county__state")
         .order_by("county__name", "-cycle")
     )
+    workshops = list(workshops)
+    # A participant opens only the workshops whose email link they used on this device.
+    if link_only(request.user):
+        opened = set(request.session.get(SESSION_WORKSHOPS_KEY, []))
+        for workshop in workshops:
+            workshop.needs_link = str(workshop.code) not in opened
     states = list(State.objects.filter(reviewers__user=request.user).order_by("name"))
     context = {"workshops": workshops, "is_reviewer": bool(states), "review_states": states}
     return TemplateResponse(request, "home.html", context)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from tests.conftest import sign_in
-from tests.factories import WorkshopFactory, county
+from tests.factories import ParticipantFactory, WorkshopFactory, county
 
 
 def test_it_welcomes_visitors(client, db):
@@ -35,3 +35,14 @@ def test_it_keeps_a_fixed_query_count(client, cast, django_assert_max_num_querie
         WorkshopFactory(county=county(name))
     with django_assert_max_num_queries(6):
         client.get(reverse("home"))
+
+
+def test_a_participant_gets_links_only_to_the_workshops_whose_email_link_they_used(client, cast):
+    other = WorkshopFactory(title="Tompkins 2025 workshop", cycle=2025)
+    ParticipantFactory(workshop=other, user=cast.participant.user)
+    sign_in(client, cast.participant.user, cast.workshop)
+    page = client.get(reverse("home")).text
+    assert f'href="{cast.workshop.get_absolute_url()}"' in page
+    assert "Tompkins 2025 workshop" in page
+    assert f'href="{other.get_absolute_url()}"' not in page  # it would answer 404 until then
+    assert "Open it with the link in its invitation email." in page
