@@ -52,7 +52,7 @@ def test_it_shows_the_magic_link_confirm_page_in_spanish(client, cast):
     assert_spanish(
         page,
         ["Continuar al taller", "Continúe para iniciar sesión", "funciona una sola vez"],
-        ["Hello", "Continue", "This link", "Keep the email", "workshop"],
+        ["Hello", "Continue", "This link", "come back later", "workshop"],
     )
     assert "<title>Unirse a " in page.text
 
