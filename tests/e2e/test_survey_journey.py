@@ -4,6 +4,8 @@ The data a journey does not create through the pages is created with the ORM and
 (transactional database): the live server runs in another thread and only sees committed rows.
 """
 
+import re
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
@@ -160,6 +162,7 @@ def test_participant_answers_on_a_phone_leaves_half_way_and_finishes(
     # The participant switches to Spanish from the menu.
     page.get_by_role("button", name="Menu").click()
     menu = page.locator("#main-nav")
+    expect(menu).to_have_class(re.compile(r"\bshow\b"))  # open, no longer sliding open
     menu.get_by_label("Language").select_option("es")
     with page.expect_navigation():
         menu.get_by_role("button", name="Change language").click()
