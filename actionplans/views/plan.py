@@ -26,8 +26,8 @@ from actionplans import plans, review
 from actionplans.forms.plan import StanceForm, item_form
 from actionplans.models import ActionPlan, Principle, PrincipleStance
 from actionplans.plans import KINDS, Conflict, Kind
-from actionplans.views.review import review_ui
-from workshops.access import Perm, Role, workshop_view
+from actionplans.views.review import lock_message, review_ui
+from workshops.access import Perm, workshop_view
 from workshops.models import Workshop
 from workshops.pagecache import cached_page
 
@@ -67,9 +67,7 @@ def review_context(request: HttpRequest, plan: ActionPlan, priorities: list) -> 
     if ui.submission is not None:
         comments = review.threads_of([ui.submission.pk]).get(ui.submission.pk, [])
     review.attach_comments(priorities, comments)
-    lock = review.lock_reason(
-        plan, current, request.access.role == Role.REVIEWER, request.access.can(Perm.EDIT_PLAN)
-    )
+    lock = lock_message(request, plan, current)
     editable = request.access.can(Perm.EDIT_PLAN) and lock is None
     return {
         "review_ui": ui,

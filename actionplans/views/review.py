@@ -51,6 +51,15 @@ class ReviewUI:
         return self.current is not None and self.current.decision == Decision.PENDING
 
 
+def lock_message(request: HttpRequest, plan: ActionPlan, latest: Submission | None) -> str | None:
+    """``review.lock_reason`` worded for the caller: the state team, the plan's editors, or
+    those who only read it."""
+    access = request.access
+    return review.lock_reason(
+        plan, latest, access.role == Role.REVIEWER, access.can(Perm.EDIT_PLAN)
+    )
+
+
 def review_ui(request: HttpRequest, plan: ActionPlan, current: Submission | None) -> ReviewUI:
     ui = ReviewUI(plan, current)
     ui.can_comment = ui.pending and request.access.can(Perm.REVIEW)
@@ -114,9 +123,7 @@ def page_context(request: HttpRequest, workshop: Workshop, plan: ActionPlan, **f
         "current_groups": current_groups,
         "submissions": submissions,
         "has_goals": plan.goals.exists(),
-        "lock_message": review.lock_reason(
-            plan, latest, request.access.role == Role.REVIEWER, request.access.can(Perm.EDIT_PLAN)
-        ),
+        "lock_message": lock_message(request, plan, latest),
         "sendable": can_edit and plan.status in review.SENDABLE,
         "withdrawable": can_edit and ui.pending,
         "decidable": request.access.can(Perm.REVIEW) and ui.pending,
