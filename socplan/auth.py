@@ -9,9 +9,8 @@ from functools import cache
 
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connections, router
 
-from socplan.rows import Columns
+from socplan.rows import Columns, fetch_one
 
 
 @cache
@@ -19,20 +18,23 @@ def user_columns() -> Columns:
     return Columns(get_user_model(), "u")
 
 
+def user_sql(connection) -> str:
+    model = get_user_model()
+    table, key = connection.ops.quote_name(model._meta.db_table), model._meta.pk.column
+    return f"SELECT {user_columns().sql(connection)} FROM {table} u WHERE u.{key} = %s"  # noqa: S608  # nosec B608
+
+
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         columns = user_columns()
-        model = columns.model
+        key = columns.model._meta.pk
         try:
-            pk = model._meta.pk.to_python(user_id)
+            pk = key.to_python(user_id)
         except ValidationError:
             return None
-        connection = connections[router.db_for_read(model)]
-        table, key = connection.ops.quote_name(model._meta.db_table), model._meta.pk.column
-        sql = f"SELECT {columns.sql(connection)} FROM {table} u WHERE u.{key} = %s"  # noqa: S608  # nosec B608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
-            row = cursor.fetchone()
+        connection, row = fetch_one(
+            columns.model, user_sql, lambda connection: [key.get_db_prep_value(pk, connection)]
+        )
         if row is None:
             return None
         user = columns.build(row, 0, connection)

@@ -8,10 +8,42 @@ are. ``Columns`` makes the SELECT list of a model's columns and turns a row back
 instance exactly as the ORM would: the same database converters, then ``Model.from_db``.
 """
 
+from collections.abc import Callable
 from functools import cached_property
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+Connection = BaseDatabaseWrapper
+_made: dict[tuple[Callable, str], str] = {}  # each query's SQL, by its maker and database vendor
+
+
+def fetch_one(
+    model: type[models.Model],
+    make_sql: Callable[[Connection], str],
+    make_params: Callable[[Connection], list],
+) -> tuple[Connection, tuple | None]:
+    """The first row of a hand-written query on ``model``'s database, and that database.
+
+    ``make_sql`` (a module-level function: it is the key) writes the query once per database
+    vendor; ``make_params`` gives its values, ready for that database."""
+    connection = connections[router.db_for_read(model)]
+    key = (make_sql, connection.vendor)
+    sql = _made.get(key)
+    if sql is None:
+        sql = _made[key] = make_sql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, make_params(connection))
+        return connection, cursor.fetchone()
+
+
+def build_all(parts: list["Columns"], row, connection: Connection) -> list[models.Model | None]:
+    """The instances of ``parts``, whose columns follow one another from the row's start."""
+    made, start = [], 0
+    for part in parts:
+        made.append(part.build(row, start, connection))
+        start += part.width
+    return made
 
 
 class Columns:
@@ -31,6 +63,10 @@ class Columns:
     def attnames(self) -> list[str]:
         return [field.attname for field in self.fields]
 
+    @cached_property
+    def pk_index(self) -> int:
+        return self.attnames.index(self.model._meta.pk.attname)
+
     def sql(self, connection: BaseDatabaseWrapper) -> str:
         quote = connection.ops.quote_name
         return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
@@ -48,9 +84,12 @@ class Columns:
             self._converters[connection.vendor] = found
         return found
 
-    def build(self, row, start: int, connection: BaseDatabaseWrapper) -> models.Model:
-        """The instance made of ``row[start:start + width]``."""
+    def build(self, row, start: int, connection: BaseDatabaseWrapper) -> models.Model | None:
+        """The instance made of ``row[start:start + width]``; None when its primary key is
+        NULL (a LEFT JOIN that found nothing), as the ORM gives for a missing relation."""
         values = list(row[start : start + self.width])
+        if values[self.pk_index] is None:
+            return None
         for index, (column, functions) in enumerate(self.converters(connection)):
             value = values[index]
             for convert in functions:

@@ -6,21 +6,28 @@ Django's own ``db`` backend, on the same ``django_session`` table.
 """
 
 from django.contrib.sessions.backends import db
-from django.db import connections, router
 from django.utils import timezone
+
+from socplan.rows import fetch_one
+
+
+def session_sql(connection) -> str:
+    table = connection.ops.quote_name(SessionStore.get_model_class()._meta.db_table)
+    return f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608  # nosec B608
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        model = self.model
-        connection = connections[router.db_for_read(model)]
-        table = connection.ops.quote_name(model._meta.db_table)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        sql = f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s"  # noqa: S608  # nosec B608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
-            row = cursor.fetchone()
+        now = timezone.now()
+        _connection, row = fetch_one(
+            self.model,
+            session_sql,
+            lambda connection: [
+                self.session_key,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
         if row is None:
             self._session_key = None  # as Django's: a new key is made if this one is saved
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return self.model(session_key=self.session_key, session_data=row[0])

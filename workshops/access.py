@@ -13,10 +13,9 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router
 from django.http import Http404, HttpRequest, HttpResponse
 
-from socplan.rows import Columns
+from socplan.rows import Columns, build_all, fetch_one
 from workshops import pagecache
 from workshops.models import County, Membership, State, StateReviewer, Workshop
 
@@ -132,26 +131,18 @@ def access_of(code: UUID, user_id: int) -> tuple[Workshop | None, Membership | N
     One hand-written query: every request under /w/ makes it, and through the ORM building it
     took longer than running it (``socplan.rows``).
     """
-    columns = access_columns()
-    connection = connections[router.db_for_read(Workshop)]
-    code = Workshop._meta.get_field("code").get_db_prep_value(code, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(access_sql(connection), [user_id, user_id, code])
-        row = cursor.fetchone()
+    prepared = Workshop._meta.get_field("code").get_db_prep_value
+    connection, row = fetch_one(
+        Workshop, access_sql, lambda connection: [user_id, user_id, prepared(code, connection)]
+    )
     if row is None:
         return None, None, False
-    workshop_part, county_part, state_part, member_part = columns
-    workshop = workshop_part.build(row, 0, connection)
-    county = county_part.build(row, workshop_part.width, connection)
-    state = state_part.build(row, workshop_part.width + county_part.width, connection)
+    workshop, county, state, membership = build_all(access_columns(), row, connection)
     Workshop.county.field.set_cached_value(workshop, county)
     County.state.field.set_cached_value(county, state)
-    start = workshop_part.width + county_part.width + state_part.width
-    membership = None
-    if row[start] is not None:  # the membership's id: NULL when the LEFT JOIN found none
-        membership = member_part.build(row, start, connection)
+    if membership is not None:  # None: the LEFT JOIN found no membership
         Membership.workshop.field.set_cached_value(membership, workshop)
-    return workshop, membership, bool(row[start + member_part.width])
+    return workshop, membership, bool(row[-1])
 
 
 def workshop_view(perm: Perm) -> Callable:
