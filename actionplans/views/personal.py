@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplans import personal
+from actionplans.forms import focus_first
 from actionplans.forms.personal import RelationshipForm, ReviewDateForm, ReviewForm, ShareForm
 from actionplans.models import PersonalPlan, Relationship
 from actionplans.models.personal import MAX_RELATIONSHIPS
@@ -101,16 +102,8 @@ def form_page(request: HttpRequest, workshop: Workshop, context: dict) -> HttpRe
         "suggestion": None,
         **context,
     }
-    focus_first(context["form"], request)
+    focus_first(context["form"], request, new_form=False, skip=("node",))
     return TemplateResponse(request, "actionplans/personal_form.html", context)
-
-
-def focus_first(form, request: HttpRequest) -> None:
-    """On a form sent back with errors, the cursor goes to the first field with one."""
-    if request.method == "POST":
-        names = [name for name in form.fields if name in form.errors and name != "node"]
-        if names:
-            form.fields[names[0]].widget.attrs["autofocus"] = True
 
 
 @workshop_view(Perm.PARTICIPATE)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplans import plans, review
+from actionplans.forms import focus_first
 from actionplans.forms.plan import StanceForm, item_form
 from actionplans.models import ActionPlan, Principle, PrincipleStance
 from actionplans.plans import KINDS, Conflict, Kind
@@ -217,16 +218,6 @@ def form_response(
         status = CONFLICT if conflict else INVALID if invalid else 200
         return TemplateResponse(request, "actionplans/plan_item.html#form", context, status=status)
     return TemplateResponse(request, "actionplans/plan_item.html", context)
-
-
-def focus_first(form, request: HttpRequest) -> None:
-    """Put the cursor in the first field with an error, or the first field of a new form."""
-    if request.method == "POST":
-        names = [name for name in form.fields if name in form.errors]
-    else:
-        names = list(form.fields)[:1]
-    if names and names[0] in form.fields:
-        form.fields[names[0]].widget.attrs["autofocus"] = True
 
 
 def parent_id(request: HttpRequest) -> int:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actionplans import documents, plans, review
+from actionplans.forms import focus_first
 from actionplans.forms.review import CommentForm, DecisionForm, ReplyForm, SubmitForm
 from actionplans.models import ActionPlan, ReviewComment, Submission
 from actionplans.review import Decision, ReviewError, Target
@@ -325,6 +326,7 @@ def comment(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "next": request.POST.get("next", request.GET.get("next", "review")),
     }
     invalid = data is not None and bool(form.errors)
+    focus_first(form, request, skip=("target", "target_id"))
     if request.htmx:
         return TemplateResponse(
             request,

@@ -2,6 +2,8 @@
 comments and answers under the items of the outline, and the lock of a plan under review or
 approved on every edit of the plan."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -250,6 +252,9 @@ def test_a_comment_inline_comes_back_with_the_items_comments(client, cast):
     )
     assert inline.status_code == 200 and "<html" not in inline.text
     assert 'hx-post="' in inline.text
+    # The cursor goes to the comment's text, not the form's wrapper (the link that opened it
+    # is gone, so a keyboard user would otherwise start again from the top).
+    assert re.search(r'<textarea name="text"[^>]*autofocus', inline.text)
     response = client.post(
         url("review_comment", cast.workshop),
         {"target": "step", "target_id": step.pk, "text": "Add a date", "next": "plan"},
@@ -266,6 +271,7 @@ def test_a_comment_inline_comes_back_with_the_items_comments(client, cast):
         **HTMX,
     )
     assert empty.status_code == 422 and "Write the comment first." in empty.text
+    assert re.search(r'<textarea name="text"[^>]*autofocus', empty.text)
 
 
 def test_a_comment_on_a_plan_not_sent_is_refused_with_a_message(client, cast):
