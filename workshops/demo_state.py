@@ -140,8 +140,11 @@ def backdate(workshop: Workshop) -> None:
     submissions = Submission.objects.filter(plan__workshop=workshop)
     submissions.update(submitted_at=F("content_at"))
     latest = submissions.order_by("-content_at").first()
-    if latest is not None:  # the plan has not changed since it was last sent
-        ActionPlan.objects.filter(workshop=workshop).update(changed_at=latest.content_at)
+    if latest is not None:  # the plan has not changed since it was last sent; begun before
+        first = submissions.order_by("content_at").first()
+        ActionPlan.objects.filter(workshop=workshop).update(
+            created_at=first.content_at - timedelta(weeks=3), changed_at=latest.content_at
+        )
     StepUpdate.objects.filter(step__objective__goal__plan__workshop=workshop).update(
         created_at=now - timedelta(days=3)
     )

@@ -44,6 +44,7 @@ def test_it_creates_the_demo_and_prints_logins(db):
     assert workshop.memberships.filter(role=Membership.Role.PARTICIPANT).count() == 8
     assert "username facilitator" in output
     assert workshop.stage == Workshop.Stage.IMPLEMENT
+    assert "The workshop is at the Implement stage; its sessions were held." in output
     assert workshop.format == Workshop.Format.HYBRID
     assert workshop.sessions.count() == 4
     assert workshop.meetings.count() == 3
@@ -55,6 +56,8 @@ def test_it_creates_the_demo_and_prints_logins(db):
     roster_systems = set(workshop.memberships.values_list("system__name", flat=True))
     assert "Medical" not in roster_systems
     assert output.count(f"/join/{workshop.code}/?token=") == 8
+    for plan in ActionPlan.objects.all():  # every county's plan begun before it last changed
+        assert plan.created_at <= plan.changed_at, plan.workshop
 
 
 def test_it_draws_the_county_map(db):

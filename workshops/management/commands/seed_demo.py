@@ -137,6 +137,7 @@ class Command(BaseCommand):
         personal_demo(workshop)
         state_demo(county.state.code)
 
+        workshop.refresh_from_db(fields=["stage"])  # the review and progress demos moved it on
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo workshop: {workshop} — {settings.SITE_URL}/"))
         out("Staff sign in at /login/ with:")
