@@ -177,13 +177,19 @@ def update_participant(membership: Membership, person: Person) -> Membership:
 
 
 def invitation_email(membership: Membership, inviter) -> EmailMessage:
+    """The invitation, worded for where the workshop is: the sessions to come and the survey
+    and data table to fill in before them, or (someone added later) the sessions held."""
     workshop = membership.workshop
+    sessions = list(workshop.sessions.order_by("number"))
+    now = timezone.now()
     message = link_email(
         membership,
         f"Invitation: {workshop.title} ({workshop.county})",
         "emails/invitation.txt",
         inviter=inviter.get_full_name() or inviter.email or "The planning committee",
-        sessions=list(workshop.sessions.order_by("number")),
+        sessions=sessions,
+        held=bool(sessions) and all(session.ends_at <= now for session in sessions),
+        before=workshop.stage in (Workshop.Stage.PREPARE, Workshop.Stage.ASSESS),
     )
     message.reply_to = [inviter.email] if inviter.email else []
     return message

@@ -1,15 +1,17 @@
 """Invitations: the email with the magic link, resending, inviting everyone, status."""
 
 import re
+from datetime import timedelta
 from unittest import mock
 
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import sign_in
 from tests.factories import ParticipantFactory, SessionFactory, system
-from workshops.models import Membership
+from workshops.models import Membership, Workshop, WorkshopSession
 
 
 def invite_url(workshop, member) -> str:
@@ -70,6 +72,33 @@ def test_it_lists_every_session(client, cast):
     client.post(invite_url(cast.workshop, cast.participant))
     assert "Ithaca Library" in mail.outbox[0].body
     assert mail.outbox[0].body.count("- Session ") == 2
+
+
+def test_someone_added_after_the_sessions_is_told_they_were_held(client, cast):
+    Workshop.objects.filter(pk=cast.workshop.pk).update(stage=Workshop.Stage.IMPLEMENT)
+    WorkshopSession.objects.filter(pk=cast.session.pk).update(
+        starts_at=timezone.now() - timedelta(days=30)
+    )
+    sign_in(client, cast.facilitator.user)
+    client.post(invite_url(cast.workshop, cast.participant))
+    body = mail.outbox[0].body
+    assert "The workshop's sessions were held:" in body
+    assert "mapped it, agreed on priorities and wrote the county's action plan." in body
+    assert f"- Session {cast.session.number}: " in body
+    assert "now at the Implement stage. On its pages you find the county's system" in body
+    assert "the steps you lead, to report their progress." in body
+    assert "Before the workshop" not in body and "Self-Assessment Survey" not in body
+    assert "Join:" not in body  # a past meeting's link is no use
+    assert f"/join/{cast.workshop.code}/?token=" in body
+
+
+def test_sessions_to_come_without_the_survey_once_it_is_past(client, cast):
+    Workshop.objects.filter(pk=cast.workshop.pk).update(stage=Workshop.Stage.PLAN)
+    sign_in(client, cast.facilitator.user)
+    client.post(invite_url(cast.workshop, cast.participant))
+    body = mail.outbox[0].body
+    assert "The sessions:" in body and cast.session.meeting_link in body
+    assert "Before the workshop" not in body and "steps you lead" not in body
 
 
 def test_it_resends_an_invitation(client, cast):
