@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from workshops.access import (
     public,
     remember_link_workshop,
     signed_in,
+    workshop_access,
 )
 from workshops.links import next_within, send_magic_link, user_for_token
 from workshops.models import Membership, State, Workshop
@@ -105,12 +106,24 @@ def magic_link(request: HttpRequest, code: UUID) -> HttpResponse:
         )
         context = {"workshop": workshop, "token": token, "person": user, "next": next_path}
         return TemplateResponse(request, "registration/magic_link_confirm.html", context)
+    if can_open(request, workshop):  # a used link, opened again on the device it signed in
+        messages.info(request, gettext("You are already signed in."))
+        return redirect(next_path or workshop.get_absolute_url())
     return TemplateResponse(
         request,
         "registration/magic_link_invalid.html",
         {"workshop": workshop, "form": NewLinkForm()},
         status=400,
     )
+
+
+def can_open(request: HttpRequest, workshop: Workshop) -> bool:
+    """Whether the caller, signed in already, may open the workshop."""
+    try:
+        workshop_access(request, workshop.code)
+    except Http404:
+        return False
+    return True
 
 
 @public

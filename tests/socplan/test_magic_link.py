@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from sesame.utils import get_query_string
 
-from tests.factories import ParticipantFactory, WorkshopFactory, county
+from tests.factories import MembershipFactory, ParticipantFactory, WorkshopFactory, county
 from workshops.links import link_scope, magic_link_url
 
 
@@ -80,6 +80,27 @@ def test_it_works_only_once(client, cast):
     assert response.status_code == 400
     assert b"This link cannot sign you in" in response.content
     assert client.get(path).status_code == 400
+
+
+def test_a_used_link_opened_again_where_it_signed_in_leads_to_the_workshop(client, cast):
+    page = reverse("assessments:survey", args=[cast.workshop.code])
+    path = magic_link_url(cast.participant, page).removeprefix(settings.SITE_URL)
+    client.post(path, {"token": path.split("token=")[1].split("&")[0], "next": page})
+    again = client.get(path, follow=True)
+    assert again.redirect_chain == [(page, 302)]
+    assert "You are already signed in." in again.text
+
+
+def test_a_used_link_opened_by_someone_else_signed_in_is_refused(client, cast):
+    path = link_path(cast.participant)
+    token = path.split("token=")[1]
+    client.post(path, {"token": token})
+    client.logout()
+    other = MembershipFactory(workshop=WorkshopFactory(county=county("Erie")))
+    client.force_login(other.user)  # signed in, but not in this workshop
+    response = client.get(path)
+    assert response.status_code == 400
+    assert b"This link cannot sign you in" in response.content
 
 
 def test_it_expires(client, cast, settings):
