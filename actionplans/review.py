@@ -27,6 +27,7 @@ from actionplans.models import ActionPlan, PriorityArea, ReviewComment, Submissi
 from actionplans.plans import KINDS, walk
 from workshops import stages
 from workshops.models import StateReviewer, Workshop
+from workshops.models.workshop import PLAN_APPROVED_NOTE, PLAN_SENT_NOTE, PLAN_WITHDRAWN_NOTE
 
 logger = logging.getLogger(__name__)
 
@@ -171,9 +172,7 @@ def submit(plan: ActionPlan, user, note: str = "") -> Submission:
     plan.status = Status.SUBMITTED
     plan.save(update_fields=["status"])
     if plan.workshop.stage == Stage.PLAN:
-        move_stage(
-            plan.workshop, Stage.REVIEW, user, f"Plan version {plan.number} sent for review."
-        )
+        move_stage(plan.workshop, Stage.REVIEW, user, PLAN_SENT_NOTE % {"number": plan.number})
     return submission
 
 
@@ -207,7 +206,7 @@ def withdraw(plan: ActionPlan, user) -> Submission:
     plan.status = Status.CHANGES_REQUESTED if reviewed else Status.DRAFT
     plan.save(update_fields=["status"])
     if plan.status == Status.DRAFT and plan.workshop.stage == Stage.REVIEW:
-        move_stage(plan.workshop, Stage.PLAN, user, f"Plan version {plan.number} withdrawn.")
+        move_stage(plan.workshop, Stage.PLAN, user, PLAN_WITHDRAWN_NOTE % {"number": plan.number})
     return submission
 
 
@@ -263,7 +262,8 @@ def decide(submission: Submission, user, decision: str, note: str = "") -> Submi
     plan.status = Status.APPROVED if approved else Status.CHANGES_REQUESTED
     plan.save(update_fields=["status"])
     if approved and plan.workshop.stage == Stage.REVIEW:
-        move_stage(plan.workshop, Stage.IMPLEMENT, user, f"Plan version {plan.number} approved.")
+        note = PLAN_APPROVED_NOTE % {"number": plan.number}
+        move_stage(plan.workshop, Stage.IMPLEMENT, user, note)
     return submission
 
 

@@ -89,6 +89,24 @@ def test_it_shows_the_last_five_stage_changes(client, cast):
     assert cast.facilitator.user.get_full_name().encode() in response.content
 
 
+def test_notes_the_app_wrote_read_in_the_readers_language(client, cast):
+    # What the plan's review writes is stored in English, the record; people's notes stay as
+    # they wrote them.
+    for note in ("Plan version 2 approved.", "Plan version 2 sent for review.", "Tal cual."):
+        StageChange.objects.create(
+            workshop=cast.workshop, from_stage=Stage.PREPARE, to_stage=Stage.ASSESS, note=note
+        )
+    sign_in(client, cast.committee.user)
+    page = client.get(cast.workshop.get_absolute_url()).text
+    assert "“Plan version 2 approved.”" in page
+    client.cookies["django_language"] = "es"
+    page = client.get(cast.workshop.get_absolute_url()).text
+    assert "“Versión 2 del plan aprobada.”" in page
+    assert "“Versión 2 del plan enviada a revisión.”" in page
+    assert "“Tal cual.”" in page
+    assert "Plan version 2" not in page
+
+
 def test_it_shows_the_next_session(client, cast):
     SessionFactory(workshop=cast.workshop, starts_at=timezone.now() - timedelta(days=3))
     sign_in(client, cast.participant.user, cast.workshop)

@@ -1,5 +1,6 @@
 """Counties, systems, workshops and who takes part in them."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -220,6 +222,17 @@ class Membership(models.Model):
         return self.user.get_full_name() or self.user.email or self.user.username
 
 
+# The notes the app itself writes on a stage change (the plan's review moves the workshop). They
+# are stored in English, as the record of what happened, and shown in the reader's language.
+PLAN_SENT_NOTE = gettext_noop("Plan version %(number)s sent for review.")
+PLAN_WITHDRAWN_NOTE = gettext_noop("Plan version %(number)s withdrawn.")
+PLAN_APPROVED_NOTE = gettext_noop("Plan version %(number)s approved.")
+SYSTEM_NOTES = [
+    (re.compile(re.escape(note).replace(re.escape("%(number)s"), r"(?P<number>\d+)")), note)
+    for note in (PLAN_SENT_NOTE, PLAN_WITHDRAWN_NOTE, PLAN_APPROVED_NOTE)
+]
+
+
 class StageChange(models.Model):
     """A move of a workshop along its lifecycle: who, when, from and to."""
 
@@ -237,3 +250,11 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop}: {self.from_stage} → {self.to_stage}"
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the reader's language when the app wrote it; as written otherwise."""
+        for pattern, note in SYSTEM_NOTES:
+            if found := pattern.fullmatch(self.note):
+                return gettext(note) % found.groupdict()
+        return self.note
