@@ -36,7 +36,6 @@ from django.utils import timezone, translation
 from django.utils._os import safe_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 
 from actionplans import pdf_engine, pdf_svgtext
 from actionplans.models import ActionPlan, ActionStep, PriorityArea
@@ -85,12 +84,6 @@ BROKEN = [MapLink.Strength.MISSING, MapLink.Strength.BROKEN]  # and its links
 # and its paragraph, the others on a page of their own (9.3 in of room less the figure's margins).
 TIMELINE_HEIGHTS = (8.0 * 96, 8.8 * 96)
 MIN_ROWS = 4  # fewer steps of a long priority area than this start on the next picture
-
-FORMATS = {
-    Workshop.Format.VIRTUAL: _("Virtual: five 2-hour sessions, weekly, online"),
-    Workshop.Format.HYBRID: _("Hybrid: three 2-hour online sessions and one 3.5-hour in person"),
-    Workshop.Format.IN_PERSON: _("In person: one full day (7 to 8 hours)"),
-}
 
 
 class RenderError(Exception):
@@ -202,7 +195,7 @@ class Document:
 
     @property
     def format_label(self) -> str:
-        return str(FORMATS.get(self.workshop.format, ""))
+        return str(self.workshop.get_format_display()) if self.workshop.format else ""
 
     @property
     def next_days(self) -> int:

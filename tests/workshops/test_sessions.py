@@ -184,6 +184,10 @@ def test_it_lists_sessions_with_calendar_links(client, cast):
     assert b"County Library" in response.content
     assert b"Change format" not in response.content
     assert url(cast, "session_edit", number=1).encode() not in response.content
+    assert "Hybrid: three 2-hour online sessions and one 3.5-hour in person" in response.text
+    client.cookies["django_language"] = "es"
+    spanish = client.get(url(cast, "sessions")).text
+    assert "Híbrido: tres sesiones de 2 horas en línea y una de 3,5 horas en persona" in spanish
 
 
 def test_it_shows_staff_the_format_and_edit_links(client, cast):

@@ -108,9 +108,9 @@ class Workshop(models.Model):
         REVISE = "revise", _("Revise")
 
     class Format(models.TextChoices):
-        VIRTUAL = "virtual", "Virtual: five 2-hour sessions, weekly, online"
-        HYBRID = "hybrid", "Hybrid: three 2-hour online sessions and one 3.5-hour in person"
-        IN_PERSON = "in_person", "In person: one full day (7 to 8 hours)"
+        VIRTUAL = "virtual", _("Virtual: five 2-hour sessions, weekly, online")
+        HYBRID = "hybrid", _("Hybrid: three 2-hour online sessions and one 3.5-hour in person")
+        IN_PERSON = "in_person", _("In person: one full day (7 to 8 hours)")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="workshops")
