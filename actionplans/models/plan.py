@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from actionplans.models.gaps import Gap, Principle
@@ -56,10 +57,11 @@ class ActionPlan(models.Model):
     """One version of a county's action plan (a revision starts the next version)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        CHANGES_REQUESTED = "changes", _("Changes requested")
-        APPROVED = "approved", _("Approved")
+        # In context: a version of the plan is approved (Spanish: "versión ... aprobada").
+        DRAFT = "draft", pgettext_lazy("a version of the plan", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("a version of the plan", "Submitted")
+        CHANGES_REQUESTED = "changes", pgettext_lazy("a version of the plan", "Changes requested")
+        APPROVED = "approved", pgettext_lazy("a version of the plan", "Approved")
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="plans")
     number = models.PositiveSmallIntegerField(default=1)

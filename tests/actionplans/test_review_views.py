@@ -543,3 +543,12 @@ def test_in_spanish_each_open_and_comment_says_what_it_means_there(client, cast)
     assert ">Responder<" in outline  # the button that opens the answer's form
     assert "Respuesta<span" in empty  # the form's field, shown again with its error
     assert '<th scope="col">Abrir</th>' in versions
+
+
+def test_in_spanish_a_versions_status_agrees_with_version(client, cast):
+    """A version of the plan is 'aprobada', 'enviada' (feminine), whatever the word alone."""
+    review.decide(sent(cast), cast.reviewer, Decision.APPROVED)
+    sign_in(client, cast.committee.user)
+    with translation.override("es"):
+        outline = client.get(url("plan", cast.workshop), HTTP_ACCEPT_LANGUAGE="es").text
+    assert "Versión 1 · Aprobada" in outline
