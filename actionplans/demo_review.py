@@ -10,6 +10,7 @@ days since the demo's first session.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,6 +56,7 @@ def review_demo(workshop: Workshop, reviewer_user) -> None:
     step = ActionStep.objects.get(objective__goal__plan=plan, title=STEP)
 
     first = review.submit(plan, county, NOTES["first"])
+    make_pdf_as_sent(first)
     on_plan = review.comment(first, reviewer_user, "plan", None, NOTES["plan"])
     on_step = review.comment(first, reviewer_user, "step", step.pk, NOTES["step"])
     answer = review.reply(on_step, county, NOTES["answer"], by_reviewer=False)
@@ -70,8 +72,19 @@ def review_demo(workshop: Workshop, reviewer_user) -> None:
     review.resolve(on_plan)
 
     second = review.submit(plan, county, NOTES["second"])
+    make_pdf_as_sent(second)
     review.decide(second, reviewer_user, Submission.Decision.APPROVED, NOTES["approved"])
     backdate(workshop, since, first, second, [on_plan, on_step], answer)
+
+
+def make_pdf_as_sent(submission: Submission) -> None:
+    """Render the submission's PDF now, as the task would have soon after it was sent: left to
+    the worker, it would be made of the plan as it is once the demo is done (approved, the step
+    changed). Not in tests (``DEMO_RENDERS_PDFS``): seconds each, for every test's demo."""
+    if settings.DEMO_RENDERS_PDFS and submission.document_id:
+        from actionplans.tasks import render_document  # renders: loaded only when used
+
+        render_document.call(submission.document_id)
 
 
 def backdate(

@@ -54,6 +54,16 @@ def filename(document: PlanDocument) -> str:
     return f"{county}-soc-action-plan-v{plan.number}{suffix}.pdf"
 
 
+def as_now(plan: ActionPlan) -> dict:
+    """What a document of the plan as it is now was made from (a filter, or a new one's)."""
+    return {"content_at": plan.changed_at, "plan_status": plan.status}
+
+
+def is_current(document: PlanDocument, plan: ActionPlan) -> bool:
+    """Whether the document shows the plan as it is now: its content and its status."""
+    return document.content_at == plan.changed_at and document.plan_status == plan.status
+
+
 def is_stuck(document: PlanDocument, now: datetime | None = None) -> bool:
     """Waiting or running past the deadline: its worker died, or none is running."""
     if document.status not in IN_PROGRESS:
@@ -71,9 +81,7 @@ def request(plan: ActionPlan, user, language: str = "en") -> PlanDocument:
     """The PDF of the plan as it is now: the stored one, the one being made, or a new one."""
     language = language_of(language)
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)  # concurrent asks take turns
-    document = current_of(
-        plan.documents.defer("pdf").filter(content_at=plan.changed_at, language=language)
-    )
+    document = current_of(plan.documents.defer("pdf").filter(language=language, **as_now(plan)))
     if document is not None:
         if document.status == Status.READY:
             return document
@@ -99,7 +107,7 @@ def request(plan: ActionPlan, user, language: str = "en") -> PlanDocument:
         )
     else:
         document = PlanDocument.objects.create(
-            plan=plan, content_at=plan.changed_at, language=language, requested_by=user
+            plan=plan, language=language, requested_by=user, **as_now(plan)
         )
     document_id = document.pk
     transaction.on_commit(lambda: enqueue(document_id), robust=True)  # a failure: stuck, retried
@@ -150,7 +158,7 @@ class PdfState:
     def out_of_date(self) -> PlanDocument | None:
         """The latest downloadable PDF when it shows an older state of the plan."""
         ready = self.latest_ready
-        if ready is not None and ready.content_at < self.plan.changed_at:
+        if ready is not None and not is_current(ready, self.plan):
             return ready
         return None
 
@@ -179,7 +187,7 @@ def pdf_state(plan: ActionPlan, language: str, now: datetime | None = None) -> P
     """The plan's PDF in ``language``: two queries."""
     language = language_of(language)
     mine = documents_of(plan).filter(language=language).order_by("-requested_at", "-id")
-    current = named(current_of(mine.filter(content_at=plan.changed_at)), plan)
+    current = named(current_of(mine.filter(**as_now(plan))), plan)
     if current is not None and current.status == Status.READY:
         latest_ready = current
     else:
@@ -198,7 +206,7 @@ def state_of(
 
 
 def state_version(plan: ActionPlan, current: PlanDocument | None, state: str) -> str:
-    stamp = int(plan.changed_at.timestamp() * 1_000_000)
+    stamp = f"{int(plan.changed_at.timestamp() * 1_000_000)}-{plan.status}"
     if current is None:
         return f"{stamp}-{state}"
     return f"{stamp}-{current.pk}-{current.attempts}-{state}"
@@ -207,9 +215,9 @@ def state_version(plan: ActionPlan, current: PlanDocument | None, state: str) ->
 def poll_version(plan: ActionPlan, language: str, now: datetime | None = None) -> str:
     """``PdfState.version`` in one small query (no documents' rows but the current one's)."""
     current = current_of(
-        PlanDocument.objects.filter(
-            plan=plan, language=language_of(language), content_at=plan.changed_at
-        ).only("pk", "status", "attempts", "requested_at", "started_at")
+        PlanDocument.objects.filter(plan=plan, language=language_of(language), **as_now(plan)).only(
+            "pk", "status", "attempts", "requested_at", "started_at"
+        )
     )
     if current is None:
         has_ready = plan.documents.filter(language=language_of(language), status=Status.READY)
@@ -236,16 +244,18 @@ def claim(document_id: int) -> PlanDocument | None:
     """Mark the document as being made, if it is still waiting; None when it is not (another
     worker has it, it is made already, or it was given up).
 
-    The content it is made from is the plan as it is now, so ``content_at`` moves on to the
-    plan's ``changed_at`` of this moment: what the renderer is about to read.
+    The content it is made from is the plan as it is now, so ``content_at`` and ``plan_status``
+    move on to the plan's ``changed_at`` and status of this moment: what the renderer is about
+    to read.
     """
-    plan_changed = ActionPlan.objects.filter(pk=OuterRef("plan_id")).values("changed_at")[:1]
+    plan_now = ActionPlan.objects.filter(pk=OuterRef("plan_id"))
     claimed = PlanDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
         status=Status.RENDERING,
         attempts=F("attempts") + 1,
         started_at=timezone.now(),
         finished_at=None,
-        content_at=Subquery(plan_changed),
+        content_at=Subquery(plan_now.values("changed_at")[:1]),
+        plan_status=Subquery(plan_now.values("status")[:1]),
         error="",
     )
     if not claimed:

@@ -154,6 +154,8 @@ def submit(plan: ActionPlan, user, note: str = "") -> Submission:
             )
         )
     last = plan.submissions.aggregate(last=Max("number"))["last"] or 0
+    plan.status = Status.SUBMITTED  # first: the PDF that goes with it says "Submitted"
+    plan.save(update_fields=["status"])
     document = documents.request(plan, user, settings.LANGUAGE_CODE)
     try:
         with transaction.atomic():
@@ -169,8 +171,6 @@ def submit(plan: ActionPlan, user, note: str = "") -> Submission:
         raise ReviewError(
             gettext("This version is already waiting for the state team's review.")
         ) from None
-    plan.status = Status.SUBMITTED
-    plan.save(update_fields=["status"])
     if plan.workshop.stage == Stage.PLAN:
         move_stage(plan.workshop, Stage.REVIEW, user, PLAN_SENT_NOTE % {"number": plan.number})
     return submission

@@ -173,6 +173,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# seed_demo renders the demo's "PDF as sent" of each submission as it is sent (a few seconds;
+# not in tests, where every test's demo would pay for it).
+DEMO_RENDERS_PDFS = env_bool("DEMO_RENDERS_PDFS", not TESTING)
 # The plan's PDF: a render stops (and fails) past the time limit; a rendering still queued or
 # running past the deadline (a worker died) is shown as failed and made again when next asked for.
 PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 60)

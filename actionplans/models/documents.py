@@ -11,7 +11,8 @@ from actionplans.models.plan import ActionPlan
 class PlanDocument(models.Model):
     """A rendering of a plan to PDF, asked for by someone and made by a background task.
 
-    It is current while ``content_at`` equals the plan's ``changed_at``: any change to the plan
+    It is current while ``content_at`` equals the plan's ``changed_at`` and ``plan_status`` its
+    status: any change to the plan, or its review moving it on (the cover says "Approved"),
     makes it stale. A rendering that stays queued or running past its deadline is shown as failed
     (a worker died), so nothing waits forever.
     """
@@ -25,6 +26,9 @@ class PlanDocument(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="documents")
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     content_at = models.DateTimeField(help_text="The plan's changed_at when it was asked for.")
+    plan_status = models.CharField(
+        max_length=10, blank=True, help_text="The plan's status it shows ('' made before 2026-12)."
+    )
     language = models.CharField(max_length=10, default="en")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -51,3 +55,8 @@ class PlanDocument(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of {self.plan} ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and not self.plan_status:  # the plan as it is when asked for
+            self.plan_status = self.plan.status
+        super().save(*args, **kwargs)

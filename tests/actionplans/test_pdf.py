@@ -182,6 +182,21 @@ def test_it_renders_in_spanish(demo, tmp_path):
     assert "versión 1" in info_of(rendered.pdf, tmp_path)
 
 
+def test_the_demos_pdfs_as_sent_show_the_plan_as_it_was_sent(db, tmp_path, settings):
+    """seed_demo makes each submission's PDF when it is sent: the first one has no lead for the
+    step the state team asked about, the second has; both say "Submitted"."""
+    from actionplans.demo_review import LEAD
+
+    settings.DEMO_RENDERS_PDFS = True
+    call_command("seed_demo", stdout=StringIO())
+    plan = current_plan(Workshop.objects.get(county__name="Tompkins", cycle=2026))
+    first, second = plan.submissions.order_by("number").select_related("document")
+    texts = [text_of(bytes(sent.document.pdf), tmp_path) for sent in (first, second)]
+    assert all("Plan status Submitted" in " ".join(text.split()) for text in texts)
+    assert LEAD not in texts[0] and LEAD in texts[1]
+    assert first.document.plan_status == second.document.plan_status == "submitted"
+
+
 def test_an_empty_plan_says_so_in_each_section(db, tmp_path):
     workshop = WorkshopFactory()
     rendered = render_plan_pdf(current_plan(workshop))

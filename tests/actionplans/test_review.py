@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
-from actionplans import review
+from actionplans import documents, review
 from actionplans.models import ActionPlan, PlanDocument, ReviewComment, Submission
 from actionplans.review import ReviewError
 from tests.factories import UserFactory, WorkshopFactory, plan_tree
@@ -59,13 +59,25 @@ def test_it_sends_a_plan_with_its_pdf_and_locks_it(cast):
     assert submission.history.count() == 1
 
 
-def test_it_reuses_the_pdf_already_made_of_the_same_content(cast):
+def test_the_pdf_sent_says_submitted_not_the_drafts(cast):
+    """The draft's PDF of the same content says "Draft" on its cover: a new one goes with the
+    submission, and the review's decision makes that one out of date in turn."""
     tree = plan_tree(cast.workshop)
-    ready = PlanDocument.objects.create(
+    drafts = PlanDocument.objects.create(
         plan=tree.plan, content_at=tree.plan.changed_at, status="ready", pdf=b"%PDF-1.7"
     )
+    assert drafts.plan_status == Status.DRAFT
     submission = review.submit(tree.plan, cast.committee.user)
-    assert submission.document == ready
+    assert submission.document != drafts
+    assert submission.document.plan_status == Status.SUBMITTED
+    plan = ActionPlan.objects.get(pk=tree.plan.pk)
+    assert documents.pdf_state(plan, "en").current == submission.document
+    PlanDocument.objects.filter(pk=submission.document.pk).update(status="ready", pdf=b"%PDF")
+    review.decide(submission, cast.reviewer, Decision.APPROVED)
+    plan.refresh_from_db()
+    shown = documents.pdf_state(plan, "en")
+    assert shown.state == "stale" and shown.out_of_date.pk == submission.document.pk
+    assert documents.request(plan, cast.committee.user).plan_status == Status.APPROVED
 
 
 def test_it_leaves_the_stage_alone_outside_the_plan_stage(cast):
