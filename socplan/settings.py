@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socplan.middleware.htmx_sign_in",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "socplan.middleware.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",
