@@ -47,11 +47,17 @@ def language_of(code: str | None) -> str:
 
 
 def filename(document: PlanDocument) -> str:
-    """``tompkins-soc-action-plan-v1.pdf`` (``-es`` before the extension for Spanish)."""
+    """``tompkins-2026-soc-action-plan-v1-approved-2026-12-04.pdf``: the cycle, the version,
+    the status it shows and the day it was made, so that saved copies tell themselves apart
+    (``-es`` before the extension for Spanish)."""
     plan = document.plan
     county = slugify(plan.workshop.county.name) or "county"
-    suffix = "" if document.language == settings.LANGUAGE_CODE else f"-{document.language}"
-    return f"{county}-soc-action-plan-v{plan.number}{suffix}.pdf"
+    status = {"changes": "changes-requested"}.get(document.plan_status, document.plan_status)
+    made = timezone.localdate(document.finished_at or document.requested_at).isoformat()
+    parts = [county, str(plan.workshop.cycle), "soc-action-plan", f"v{plan.number}", status, made]
+    if document.language != settings.LANGUAGE_CODE:
+        parts.append(document.language)
+    return "-".join(part for part in parts if part) + ".pdf"
 
 
 def as_now(plan: ActionPlan) -> dict:
@@ -174,12 +180,16 @@ def documents_of(plan: ActionPlan) -> QuerySet:
 
 
 def named(document: PlanDocument | None, plan: ActionPlan) -> PlanDocument | None:
-    """The document with its plan (no query), ``filename`` for links and ``asker``, the name
-    of who asked for it."""
+    """The document with its plan (no query), ``filename`` for links, ``asker`` (the name of
+    who asked for it), ``is_current`` and ``shows`` (the plan's status it shows)."""
     if document is not None:
         document.plan = plan
         document.filename = filename(document)
         document.asker = who(document.requested_by)
+        document.is_current = is_current(document, plan)
+        document.shows = (  # the plan's status on its cover
+            ActionPlan.Status(document.plan_status).label if document.plan_status else ""
+        )
     return document
 
 
@@ -223,6 +233,12 @@ def poll_version(plan: ActionPlan, language: str, now: datetime | None = None) -
         has_ready = plan.documents.filter(language=language_of(language), status=Status.READY)
         return state_version(plan, None, "stale" if has_ready.exists() else "none")
     return state_version(plan, current, state_of(current, None, now))
+
+
+def ready_of(plan: ActionPlan, limit: int = EARLIER_SHOWN) -> list[PlanDocument]:
+    """The plan's PDFs that can be downloaded, newest first (all languages)."""
+    found = documents_of(plan).filter(status=Status.READY).order_by("-requested_at", "-id")
+    return [named(document, plan) for document in found[:limit]]
 
 
 def earlier(plan: ActionPlan, shown: PdfState) -> list[PlanDocument]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actionplans import plans, revisions
+from actionplans import documents, plans, revisions
 from actionplans.forms.review import CompareForm, RevisionForm
 from actionplans.models import ActionPlan, Submission
 from actionplans.revisions import RevisionError
@@ -58,6 +58,7 @@ def version(request: HttpRequest, workshop: Workshop, number: int) -> HttpRespon
         "plan": plan,
         "priorities": priorities,
         "counts": plans.counts_of(priorities),
+        "pdfs": documents.ready_of(plan),
     }
     return TemplateResponse(request, "actionplans/versions_plan.html", context)
 

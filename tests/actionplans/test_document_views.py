@@ -47,6 +47,12 @@ def download_url(document: PlanDocument) -> str:
     )
 
 
+def base_name(cast, status: str = "draft") -> str:
+    """The download's name, without ``.pdf``, of a PDF of version 1 made today."""
+    made = timezone.localdate().isoformat()
+    return f"tompkins-{cast.workshop.cycle}-soc-action-plan-v1-{status}-{made}"
+
+
 def ready(plan, **fields) -> PlanDocument:
     now = timezone.now()
     values = {
@@ -115,7 +121,7 @@ def test_it_offers_the_download_when_ready(client, cast):
     sign_in(client, cast.participant.user, cast.workshop)
     text = page(client, cast)
     assert "Ready" in text and download_url(document) in text
-    assert "tompkins-soc-action-plan-v1.pdf" in text
+    assert f"{base_name(cast)}.pdf" in text
     assert "18\xa0bytes, 4 pages" in text
     assert f"asked for by {cast.facilitator.user.get_full_name()}" in text
     assert "hx-trigger" not in text  # nothing to wait for: no polling
@@ -288,9 +294,7 @@ def test_it_downloads_the_stored_pdf(client, cast):
     assert response.status_code == 200
     assert response.content == FAKE_PDF
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        'attachment; filename="tompkins-soc-action-plan-v1.pdf"'
-    )
+    assert response["Content-Disposition"] == f'attachment; filename="{base_name(cast)}.pdf"'
     assert response["Content-Length"] == str(len(FAKE_PDF))
     assert "private" in response["Cache-Control"] and response["ETag"]
     assert response["Last-Modified"]
@@ -331,7 +335,7 @@ def test_it_downloads_a_spanish_pdf_under_its_own_name(client, cast):
     document = ready(plan_tree(cast.workshop).plan, language="es")
     sign_in(client, cast.facilitator.user)
     response = client.get(download_url(document))
-    assert response["Content-Disposition"].endswith('filename="tompkins-soc-action-plan-v1-es.pdf"')
+    assert response["Content-Disposition"].endswith(f'filename="{base_name(cast)}-es.pdf"')
 
 
 def test_it_renders_fake_errors_into_the_page(

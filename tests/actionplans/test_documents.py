@@ -117,10 +117,12 @@ def test_it_passes_the_language_and_the_time_limit(
         document = ask(plan, user, django_capture_on_commit_callbacks, language="es-mx")
     assert document.language == "es"
     assert renderer.calls == [(plan.pk, "es", 7)]
-    assert documents.filename(document) == "tompkins-soc-action-plan-v1-es.pdf"
+    today, cycle = timezone.localdate().isoformat(), plan.workshop.cycle
+    name = f"tompkins-{cycle}-soc-action-plan-v1-draft-{today}"
+    assert documents.filename(document) == f"{name}-es.pdf"
     english = ask(plan, user, django_capture_on_commit_callbacks, language="fr")
     assert english.language == "en" and english.pk != document.pk
-    assert documents.filename(english) == "tompkins-soc-action-plan-v1.pdf"
+    assert documents.filename(english) == f"{name}.pdf"
 
 
 # --- its state --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from actionplans import review
 from actionplans.models import ActionPlan, PlanDocument, Principle, ReviewComment, Submission
@@ -100,7 +100,8 @@ def test_the_page_offers_the_pdf_as_sent(client, cast):
     sign_in(client, cast.reviewer)
     text = client.get(url("review", cast.workshop)).text
     document = PlanDocument.objects.get(pk=submission.document_id)
-    filename = "tompkins-soc-action-plan-v1.pdf"
+    made = timezone.localdate().isoformat()
+    filename = f"tompkins-{cast.workshop.cycle}-soc-action-plan-v1-submitted-{made}.pdf"
     assert url("pdf_download", cast.workshop, document.pk, filename) in text
     assert "PDF of version 1 as sent (submission 1)" in text
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans import plans, review, revisions
+from actionplans import documents, plans, review, revisions
 from actionplans.models import (
     ActionPlan,
     ActionStep,
@@ -18,6 +18,7 @@ from actionplans.models import (
     Measure,
     MeasureReading,
     Objective,
+    PlanDocument,
     Principle,
     StepUpdate,
     Strategy,
@@ -295,6 +296,22 @@ def test_an_older_version_reads_as_it_was(client, cast):
     latest = client.get(url("version", cast.workshop, 2))
     assert latest.status_code == 302 and latest.url == url("plan", cast.workshop)
     assert client.get(url("version", cast.workshop, 7)).status_code == 404
+
+
+def test_an_older_version_offers_its_pdfs(client, cast):
+    """Once version 2 is started, the PDF page is version 2's: version 1's page keeps the
+    approved PDF (and the one sent) at hand."""
+    tree, _ = revised(cast)
+    sign_in(client, cast.participant.user, cast.workshop)
+    assert "No PDF was made of this version." in client.get(url("version", cast.workshop, 1)).text
+    sent = PlanDocument.objects.get(plan=tree.plan)  # the submission's, queued when it was sent
+    PlanDocument.objects.filter(pk=sent.pk).update(status="ready", pdf=b"%PDF", pages=3, size=4)
+    text = client.get(url("version", cast.workshop, 1)).text
+    sent = PlanDocument.objects.get(pk=sent.pk)
+    name = documents.filename(sent)
+    assert "-v1-submitted-" in name
+    assert url("pdf_download", cast.workshop, sent.pk, name) in text
+    assert ">Submitted</span>" in text
 
 
 def test_the_comparison_page_shows_a_changed_step_side_by_side(client, cast):
