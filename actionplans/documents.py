@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from actionplans.models import ActionPlan, PlanDocument
 from actionplans.pdf import RenderedPdf
@@ -34,6 +34,17 @@ IN_PROGRESS = (Status.QUEUED, Status.RENDERING)
 ERROR_LENGTH = 300  # the message people see; the traceback goes to the log
 EARLIER_SHOWN = 10
 CURRENT_LOOKED_AT = 5  # renderings of one content: one, or two when the plan changed as one began
+
+
+# A PDF's language as a sentence names it ("in English", "en español").
+IN_A_SENTENCE = {
+    "en": pgettext_lazy("a language, in a sentence", "English"),
+    "es": pgettext_lazy("a language, in a sentence", "Spanish"),
+}
+
+
+def language_name(code: str) -> str:
+    return str(IN_A_SENTENCE.get(code, code))
 
 
 def deadline() -> timedelta:
@@ -169,6 +180,10 @@ class PdfState:
         return None
 
     @property
+    def language_name(self) -> str:
+        return language_name(self.language)
+
+    @property
     def version(self) -> str:
         """What the status shows, for polls: it changes when the page should change."""
         return state_version(self.plan, self.current, self.state)
@@ -187,6 +202,7 @@ def named(document: PlanDocument | None, plan: ActionPlan) -> PlanDocument | Non
         document.filename = filename(document)
         document.asker = who(document.requested_by)
         document.is_current = is_current(document, plan)
+        document.language_name = language_name(document.language)
         document.shows = (  # the plan's status on its cover
             ActionPlan.Status(document.plan_status).label if document.plan_status else ""
         )

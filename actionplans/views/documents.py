@@ -23,6 +23,7 @@ from workshops.access import Perm, workshop_view
 from workshops.models import Workshop
 
 POLL_SECONDS = 2
+SLOW_SECONDS = 30  # waiting longer than this: the page says so, and what it may mean
 DOWNLOAD_MAX_AGE = 3600  # a document's bytes never change; the browser may keep them an hour
 
 
@@ -32,14 +33,32 @@ def status_context(workshop: Workshop, plan: ActionPlan) -> dict:
         "plan": plan,
         "pdf": documents.pdf_state(plan, get_language()),
         "poll_seconds": POLL_SECONDS,
+        "slow_seconds": SLOW_SECONDS,
     }
+
+
+def with_earlier(context: dict) -> dict:
+    """The other renderings of the version, and of them the current one in another language
+    (shown when there is none in the reader's language yet)."""
+    shown, plan = context["pdf"], context["plan"]
+    context["earlier"] = documents.earlier(plan, shown)
+    context["other_language"] = next(
+        (
+            item
+            for item in context["earlier"]
+            if item.status == PlanDocument.Status.READY
+            and item.is_current
+            and item.language != shown.language
+        ),
+        None,
+    )
+    return context
 
 
 def page_response(
     request: HttpRequest, workshop: Workshop, plan: ActionPlan, status: int = 200, **extra
 ) -> TemplateResponse:
-    context = status_context(workshop, plan)
-    context["earlier"] = documents.earlier(plan, context["pdf"])
+    context = with_earlier(status_context(workshop, plan))
     context["has_content"] = documents.has_content(plan)
     context.update(extra)
     return TemplateResponse(request, "actionplans/pdf_page.html", context, status=status)
@@ -47,8 +66,7 @@ def page_response(
 
 def status_response(request: HttpRequest, workshop: Workshop, plan: ActionPlan) -> HttpResponse:
     """The status region's content, with the list of renderings out of band."""
-    context = status_context(workshop, plan)
-    context["earlier"] = documents.earlier(plan, context["pdf"])
+    context = with_earlier(status_context(workshop, plan))
     context["oob"] = True
     return TemplateResponse(request, "actionplans/_pdf_status.html", context)
 

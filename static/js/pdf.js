@@ -14,3 +14,17 @@
   setInterval(tick, 1000);
   document.addEventListener("htmx:afterSwap", tick);
 })();
+
+// Waiting past data-slow-after seconds since data-slow-since: the hint saying so shows.
+(function () {
+  function check() {
+    document.querySelectorAll("[data-slow-since]").forEach(function (el) {
+      var since = Date.parse(el.dataset.slowSince);
+      var after = Number(el.dataset.slowAfter) || 30;
+      if (!isNaN(since) && Date.now() - since > after * 1000) { el.hidden = false; }
+    });
+  }
+  check();
+  setInterval(check, 1000);
+  document.addEventListener("htmx:afterSwap", check);
+})();

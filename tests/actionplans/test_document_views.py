@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplans import documents, plans, tasks
-from actionplans.models import PlanDocument
+from actionplans.models import ActionPlan, PlanDocument
 from actionplans.pdf import RenderedPdf, RenderError
 from tests.conftest import sign_in
 from tests.factories import WorkshopFactory, county, plan_tree
@@ -82,11 +82,39 @@ def test_it_offers_to_make_the_first_pdf(client, cast):
     plan_tree(cast.workshop)
     sign_in(client, cast.participant.user, cast.workshop)
     text = page(client, cast)
-    assert "No PDF of this version of the plan yet." in text
+    assert "No PDF of this version of the plan in English yet." in text
     assert "Make the PDF" in text and url("pdf_request", cast) in text
     assert 'id="pdf-status" role="status" aria-live="polite"' in text
     assert "no priority areas or goals yet" not in text
     assert url("pdf_preview", cast) not in text  # the preview is for those who edit the plan
+
+
+def test_in_spanish_it_offers_the_english_pdf_ready_while_none_is_in_spanish(client, cast):
+    plan = plan_tree(cast.workshop).plan
+    english = ready(plan)
+    old = ready(plan, content_at=plan.changed_at - timedelta(hours=1))  # an older content's
+    sign_in(client, cast.participant.user, cast.workshop)
+    client.cookies["django_language"] = "es"
+    text = page(client, cast)
+    assert "Todavía no hay un PDF de esta versión del plan en español." in text
+    assert "El PDF en inglés está listo:" in text
+    assert f'href="{download_url(english)}" download hreflang="en">' in text
+    assert download_url(old) not in text.split('id="pdf-earlier"')[0]
+    english.delete()
+    assert "El PDF en inglés está listo" not in page(client, cast)
+
+
+def test_a_pdf_made_before_the_review_moved_the_plan_on_says_so(client, cast):
+    plan = plan_tree(cast.workshop).plan
+    ready(plan)  # says "Draft"
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.APPROVED)
+    sign_in(client, cast.facilitator.user)
+    text = page(client, cast)
+    assert (
+        "The plan's status changed since its last PDF was made: that one says “Draft”, "
+        "the plan is now “Approved”." in text
+    )
+    assert "Make a new PDF" in text and "Out of date" in text
 
 
 def test_it_links_the_preview_for_facilitators(client, cast):
@@ -113,6 +141,8 @@ def test_it_shows_progress_while_the_pdf_is_made(client, cast):
     poll = re.search(r'hx-get="([^"]+)" hx-trigger="every 2s"', text)
     assert poll and poll.group(1).startswith(url("pdf_status", cast))
     assert "Make the PDF" not in text
+    # Past half a minute the page says what a long wait may mean (shown by pdf.js).
+    assert 'data-slow-after="30" hidden>This is taking longer than usual.' in text
 
 
 def test_it_offers_the_download_when_ready(client, cast):
