@@ -357,9 +357,9 @@ def bar_summary(bars: Bars) -> str:
     return gettext(
         "Rated lowest: %(low)s (%(low_mean)s). Rated highest: %(high)s (%(high_mean)s)."
     ) % {
-        "low": shown[0].label,
+        "low": shown[0].label.rstrip("."),  # principles are sentences: no ". (1.8)."
         "low_mean": fmt(shown[0].stat.mean),
-        "high": shown[-1].label,
+        "high": shown[-1].label.rstrip("."),
         "high_mean": fmt(shown[-1].stat.mean),
     }
 

@@ -10,6 +10,7 @@ in grayscale too. Cells of fewer than three people are hatched grey and carry no
 from collections.abc import Sequence
 from typing import Protocol
 
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -42,7 +43,9 @@ class Value(Protocol):
 
 
 def fmt(mean: float) -> str:
-    return f"{mean:.1f}"
+    """One decimal, rounded and written as the pages' tables write it (``floatformat``: half
+    up, 2.25 is 2.3, and in the reader's language, 2,3 in Spanish)."""
+    return floatformat(mean, 1)
 
 
 def color(mean: float) -> str:

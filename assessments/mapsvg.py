@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -199,7 +200,7 @@ def tag_text(system: MapSystem) -> str:
         return ""
     if system.mean is None:
         return gettext("Survey: look here")
-    return gettext("Survey: look here (mean %(mean)s)") % {"mean": f"{system.mean:.1f}"}
+    return gettext("Survey: look here (mean %(mean)s)") % {"mean": floatformat(system.mean, 1)}
 
 
 def node_height(lines: int) -> float:

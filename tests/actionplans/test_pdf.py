@@ -502,3 +502,23 @@ def test_the_print_stylesheet_is_parsed_once_per_version(tmp_path, settings):
     stylesheet.write_text("@page { size: a4 }")
     os.utime(stylesheet, ns=(1, 1))
     assert pdf.print_stylesheet() is not first
+
+
+def test_a_charts_summary_in_words_has_no_doubled_stop():
+    from actionplans.pdf import bar_summary
+    from assessments.results import Bars, Item, Stat
+
+    bars = Bars(
+        title="SOC values and principles",
+        desc="",
+        items=[
+            Item(
+                "family", "Families participate fully at all levels of the system.", Stat(1.75, 4)
+            ),
+            Item("youth", "Services are youth-guided.", Stat(2.25, 4)),
+        ],
+    )
+    assert bar_summary(bars) == (
+        "Rated lowest: Families participate fully at all levels of the system (1.8). "
+        "Rated highest: Services are youth-guided (2.3)."
+    )

@@ -76,3 +76,19 @@ def test_it_reads_in_grayscale_with_legible_values():
 def test_it_wraps_long_labels():
     assert wrap("Coordination with other systems", 17) == ["Coordination with", "other systems"]
     assert wrap("a " * 40, 10, lines=1)[0].endswith("…")
+
+
+def test_figures_are_rounded_and_written_as_the_tables_write_them():
+    """2.25 is 2.3 in the chart as in the table beside it ({{ mean|floatformat:1 }}), not 2.2
+    (Python's own rounding of the float), and 2,3 in Spanish."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from assessments.charts import fmt
+
+    table = Template("{{ mean|floatformat:1 }}")
+    for mean in (2.25, 3.25, 1.75, 4.05, 2.0, 3.333):
+        assert fmt(mean) == table.render(Context({"mean": mean}))
+    assert fmt(2.25) == "2.3"
+    with translation.override("es"):
+        assert fmt(2.25) == "2,3"
