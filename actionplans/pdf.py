@@ -192,6 +192,7 @@ class Document:
     figures: Figures
     stylesheet: str  # the preview's; the PDF is given ``print_stylesheet()``
     preview_url: str = ""
+    plan_url: str = ""
 
     @property
     def format_label(self) -> str:
@@ -285,6 +286,7 @@ def gather(plan: ActionPlan, language: str, preview: bool) -> Document:
         # The browser gets it from the site; WeasyPrint from our fetcher (whatever STATIC_URL).
         stylesheet=static(STYLESHEET) if preview else "",  # the PDF: ``print_stylesheet``
         preview_url=reverse("actionplans:pdf", args=[workshop.code]) if preview else "",
+        plan_url=reverse("actionplans:plan", args=[workshop.code]) if preview else "",
     )
 
 

@@ -380,6 +380,9 @@ def test_the_preview_shows_the_pdf_html_to_facilitators(cast, client):
     assert 'href="/static/css/print.css"' in body
     assert f'href="{reverse("actionplans:pdf", args=[cast.workshop.code])}"' in body
     assert "Preview of the PDF" in body
+    plan_page = reverse("actionplans:plan", args=[cast.workshop.code])
+    assert f'<a href="{plan_page}">Back to the plan</a>' in body
+    assert ">Make or download the PDF</a>" in body
     assert "<svg" in body or "No one has submitted" in body  # pictures inline, no fetching
     assert "<script" not in body  # the markup in the step is text
     assert "style=" not in body  # the page obeys the CSP
