@@ -261,3 +261,15 @@ def test_it_shows_the_500_page_in_spanish(db):
 
 def test_it_leaves_english_active_for_the_next_test():
     assert translation.get_language() == "en"
+
+
+def test_the_workshop_menu_reads_in_spanish_for_the_committee_too(client, cast):
+    sign_in(client, cast.committee.user)
+    spanish_client(client)
+    page = client.get(cast.workshop.get_absolute_url()).text
+    menu = page.split('<ul class="navbar-nav', 1)[1].split("</ul>", 1)[0]
+    labels = re.findall(r'href="[^"]*">([^<]+)</a>', menu)
+    for label in ("Reuniones", "Participantes", "Evaluación", "Resultados", "Plan", "Revisión"):
+        assert label in labels, labels
+    for english in ("Meetings", "Roster", "Assessment", "Results", "Planificar"):
+        assert english not in labels
