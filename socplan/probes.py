@@ -1,7 +1,8 @@
 """Views for machines: the load balancer's health check and the benchmark's yardstick."""
 
 from django.db import connection, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,3 +28,11 @@ def health(request: HttpRequest) -> JsonResponse:
 def bare(request: HttpRequest) -> HttpResponse:
     """The benchmark's yardstick: our middleware and nothing else (only with BENCH_VIEW on)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@public
+@require_GET
+@transaction.non_atomic_requests
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for whatever the page links: our icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

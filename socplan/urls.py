@@ -13,6 +13,7 @@ admin.site.site_title = "socplan admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", probes.health, name="health"),
+    path("favicon.ico", probes.favicon, name="favicon"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/reset/", views.password_reset, name="password_reset"),

@@ -75,3 +75,8 @@ def test_it_answers_ok_from_the_benchmark_view(rf):
     response = probes.bare(rf.get("/bench/bare/"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_favicon_ico_leads_to_our_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url == "/static/favicon.svg"
