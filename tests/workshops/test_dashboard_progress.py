@@ -55,6 +55,7 @@ def test_it_rolls_up_the_steps_and_measures(client, cast):
     ActionStep.objects.create(
         objective=tree.objective, title="Late", status=Status.BLOCKED, due=today - timedelta(days=3)
     )
+    ActionStep.objects.create(objective=tree.objective, title="Gone", status=Status.DROPPED)
     MeasureReading.objects.create(measure=tree.measure, on=today, value=25)  # on track
     MeasureReading.objects.create(measure=other.measure, on=today, value=5)  # at risk
     sign_in(client, cast.participant.user, cast.workshop)
@@ -63,6 +64,7 @@ def test_it_rolls_up_the_steps_and_measures(client, cast):
     assert "1 of 4 action steps done (25%)" in text
     assert "1 step overdue" in text
     assert "1 step blocked" in text
+    assert "1 step dropped, not counted" in text  # the plan lists 5: the sums add up
     assert "Measures: 1 on track, 0 behind, 1 at risk" in text
     assert reverse("actionplans:progress", args=[cast.workshop.code]) in text
 
