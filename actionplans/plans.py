@@ -574,7 +574,7 @@ def shown(model: type[models.Model], name: str, value, names: dict) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, date):
-        return date_format(value, "j M Y")
+        return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
         text = f"{value:f}"
         return text.rstrip("0").rstrip(".") if "." in text else text

@@ -45,7 +45,7 @@ class ReviewError(Exception):
 
 
 def day(moment) -> str:
-    return date_format(timezone.localtime(moment), "j M Y")
+    return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
 
 
 # --- where a version stands --------------------------------------------------------------------

@@ -146,7 +146,7 @@ def month_year(day: date) -> str:
 
 
 def long_date(day: date) -> str:
-    return formatted(day, "j M Y", get_language())
+    return formatted(day, "SHORT_DATE_FORMAT", get_language())
 
 
 @lru_cache(maxsize=64)

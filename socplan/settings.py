@@ -194,6 +194,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Dates: one style per language, named (``|date:"SHORT_DATE_FORMAT"``): socplan/formats/.
+FORMAT_MODULE_PATH = ["socplan.formats"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

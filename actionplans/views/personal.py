@@ -271,7 +271,7 @@ def review_date(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     if day is None:
         messages.success(request, gettext("No review date set."))
     else:
-        when = date_format(day, "j M Y")
+        when = date_format(day, "SHORT_DATE_FORMAT")
         messages.success(request, gettext("You will look back at your plan on %(day)s.") % {
             "day": when
         })  # fmt: skip

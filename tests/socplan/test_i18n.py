@@ -273,3 +273,23 @@ def test_the_workshop_menu_reads_in_spanish_for_the_committee_too(client, cast):
         assert label in labels, labels
     for english in ("Meetings", "Roster", "Assessment", "Results", "Planificar"):
         assert english not in labels
+
+
+@pytest.mark.parametrize(
+    "language, short, long, short_time",
+    [
+        ("en", "5 Dec 2026", "5 December 2026", "5 Dec 2026, 3:30 p.m."),
+        ("es", "5 dic 2026", "5 de diciembre de 2026", "5 dic 2026, 15:30"),
+    ],
+)
+def test_dates_have_one_style_in_each_language(language, short, long, short_time):
+    """Pages name the style (socplan/formats/): lists and tables short, sentences long; in
+    Spanish months in lower case and "de" between the parts."""
+    from datetime import date, datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        assert date_format(date(2026, 12, 5), "SHORT_DATE_FORMAT") == short
+        assert date_format(date(2026, 12, 5), "DATE_FORMAT") == long
+        assert date_format(datetime(2026, 12, 5, 15, 30), "SHORT_DATETIME_FORMAT") == short_time
