@@ -110,7 +110,9 @@ def backdate(
         Submission.objects.filter(pk=submission.pk).update(
             submitted_at=ago(sent), decided_at=ago(decided), content_at=ago(changed)
         )
-        PlanDocument.objects.filter(pk=submission.document_id).update(content_at=ago(changed))
+        made = PlanDocument.objects.filter(pk=submission.document_id)
+        made.update(content_at=ago(changed), requested_at=ago(sent))  # made as it was sent
+        made.exclude(finished_at=None).update(started_at=ago(sent), finished_at=ago(sent))
     ActionPlan.objects.filter(pk=second.plan_id).update(created_at=ago(6), changed_at=ago(2.5))
     for hours, found in enumerate(comments):
         ReviewComment.objects.filter(pk=found.pk).update(

@@ -195,6 +195,8 @@ def test_the_demos_pdfs_as_sent_show_the_plan_as_it_was_sent(db, tmp_path, setti
     assert all("Plan status Submitted" in " ".join(text.split()) for text in texts)
     assert LEAD not in texts[0] and LEAD in texts[1]
     assert first.document.plan_status == second.document.plan_status == "submitted"
+    for sent in (first, second):  # made when it was sent, days ago
+        assert sent.document.finished_at == sent.document.requested_at == sent.submitted_at
 
 
 def test_an_empty_plan_says_so_in_each_section(db, tmp_path):
