@@ -288,6 +288,9 @@ def test_it_lists_priority_areas_for_everyone(client, cast):
     assert "promoted by" in text
     assert "Promote a gap" not in text
     assert "Who decided" in text
+    with translation.override("es"):
+        spanish = client.get(url("priorities", cast), HTTP_ACCEPT_LANGUAGE="es").text
+    assert "Prioridad alta" in spanish and "Prioridad Alta" not in spanish
 
 
 def test_it_lets_facilitators_promote_after_the_vote(client, cast):
