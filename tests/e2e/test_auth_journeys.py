@@ -150,7 +150,12 @@ def test_participant_magic_link_works_once_then_offers_a_new_one(page: Page, liv
     expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
     expect(nav.get_by_role("link", name="Roster")).to_have_count(0)
 
-    # The link worked once: opening it again (even from a fresh browser) cannot sign in.
+    # Opened again in the same browser, the used link leads back in.
+    page.goto(url)
+    expect(heading(page, workshop.title)).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("You are already signed in.")
+
+    # The link worked once: opening it again from a fresh browser cannot sign in.
     page.context.clear_cookies()
     response = page.goto(url)
     assert response.status == 400
@@ -273,6 +278,7 @@ def test_pages_load_without_csp_violations(page: Page, live_server):
         page.get_by_role("button", name="Continue to the workshop").click()
     expect(heading(page, workshop.title)).to_be_visible()
     visit(reverse("workshops:roster", args=[workshop.code]))  # the 403 page
+    page.context.clear_cookies()  # signed in, the used link would lead back into the workshop
     visit(url)  # used: the invalid-link page
     page.get_by_label("Your email address").fill(participant.user.email)
     with page.expect_navigation():
