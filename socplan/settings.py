@@ -221,6 +221,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 3600
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# The language someone chose is kept for a year, not only until the browser closes: a
+# participant back from an email link reads the app as they left it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True

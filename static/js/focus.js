@@ -26,3 +26,21 @@
     replacement.focus({ preventScroll: true });
   });
 })();
+
+// A page that comes back with a form's errors: the cursor goes to the first field with one
+// (unless the page put it somewhere itself), so a keyboard or screen reader user lands on
+// the field and hears its error, instead of starting again from the top.
+(function () {
+  function focusFirstError() {
+    if (document.querySelector("[autofocus]")) { return; }
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) { return; }
+    var field = document.querySelector("main .is-invalid:not([type=hidden])");
+    if (field && typeof field.focus === "function") { field.focus(); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusFirstError);
+  } else {
+    focusFirstError();
+  }
+})();

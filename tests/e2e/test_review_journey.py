@@ -194,6 +194,9 @@ def test_a_plan_is_sent_commented_changed_approved_and_revised(
     expect(heading(page, "Versions of the plan")).to_be_visible()
     a11y(page)
     click_and_load(page, page.get_by_role("link", name="Start version 2"))
+    # Sent without its reason, the form comes back with the cursor in the field to fix.
+    click_and_load(page, page.get_by_role("button", name="Start the new version"))
+    expect(page.get_by_label("Why the plan is revised")).to_be_focused()
     page.get_by_label("Why the plan is revised").fill("The committee reconvened a year on.")
     click_and_load(page, page.get_by_role("button", name="Start the new version"))
     expect(page.locator("#plan-review")).to_contain_text("Version 2: Draft")

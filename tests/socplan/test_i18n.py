@@ -293,3 +293,10 @@ def test_dates_have_one_style_in_each_language(language, short, long, short_time
         assert date_format(date(2026, 12, 5), "SHORT_DATE_FORMAT") == short
         assert date_format(date(2026, 12, 5), "DATE_FORMAT") == long
         assert date_format(datetime(2026, 12, 5, 15, 30), "SHORT_DATETIME_FORMAT") == short_time
+
+
+def test_the_language_chosen_is_kept_for_a_year(client, db):
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    cookie = client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "es"
+    assert int(cookie["max-age"]) == 365 * 24 * 3600  # not a cookie that ends with the browser
