@@ -39,6 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -301,14 +302,17 @@ def expected_at(points: Sequence[tuple[date, Decimal]], day: date) -> Decimal:
 
 
 def number(value: Decimal) -> str:
-    """A value as people read it: 47, 12.5, 3.43."""
+    """A value as people read it, in their language: 47, 12.5, 3.43 (12,5 in Spanish)."""
     text = f"{value.quantize(Decimal('0.01')):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def like(value: Decimal, others: Iterable[Decimal]) -> Decimal:
-    """``value`` with no more decimal places than the most precise of ``others``."""
-    places = max((max(0, -int(other.as_tuple().exponent)) for other in others), default=0)
+    """``value`` with no more decimal places than the most precise of ``others`` as people
+    wrote them (the database keeps two places: 8.00 was written 8, so 3.43 reads 3)."""
+    places = max((max(0, -int(other.normalize().as_tuple().exponent)) for other in others),
+                 default=0)  # fmt: skip
     return value.quantize(Decimal(1).scaleb(-places))
 
 

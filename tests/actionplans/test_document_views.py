@@ -115,6 +115,7 @@ def test_a_pdf_made_before_the_review_moved_the_plan_on_says_so(client, cast):
         "the plan is now “Approved”." in text
     )
     assert "Make a new PDF" in text and "Out of date" in text
+    assert "shows the plan as it is, but with its earlier status, “Draft”." in text
 
 
 def test_it_links_the_preview_for_facilitators(client, cast):
@@ -202,7 +203,7 @@ def test_it_lists_earlier_pdfs(client, cast):
     second = ready(plan, content_at=plans.current_plan(cast.workshop).changed_at)
     sign_in(client, cast.facilitator.user)
     text = page(client, cast)
-    assert "Earlier PDFs of this version" in text
+    assert "Other PDFs of this version" in text
     assert download_url(first) in text and download_url(second) in text
 
 

@@ -429,3 +429,20 @@ def test_another_workshops_steps_are_its_own(cast):
     tree = plan_tree(other)
     assert progress.rollup(plan_tree(cast.workshop).plan).total.total == 1
     assert progress.rollup(tree.plan).total.total == 1
+
+
+def test_an_expected_value_is_as_precise_as_the_plans_own_numbers():
+    """The database keeps two places (8.00): the plan wrote 2, 8 and 3, so 3.4286 schools
+    expected reads 3, not 3.43; a plan that wrote 12.5 gets one place."""
+    stored = [Decimal("2.00"), Decimal("8.00"), Decimal("3.00")]
+    assert progress.like(Decimal("3.4286"), stored) == Decimal("3")
+    assert progress.like(Decimal("3.4286"), [Decimal("12.50"), Decimal("100")]) == Decimal("3.4")
+    assert progress.number(Decimal("54.14")) == "54.14"
+
+
+def test_numbers_are_written_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert progress.number(Decimal("12.50")) == "12,5"
+        assert progress.number(Decimal("47.00")) == "47"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import datatable
 from assessments.models import DataRow, DataValue, Metric
@@ -232,7 +233,11 @@ def test_it_shows_who_entered_a_row_last(client, cast):
 
     sign_in(client, cast.participant.user, cast.workshop)
     html = client.get(url(cast, "data_row")).content.decode()
-    assert f"Last entered by {facilitator} on" in html
+    assert f'Last entered</dt>\n  <dd class="col-sm-9">By {facilitator} on' in html
+    with translation.override("es"):
+        spanish = client.get(url(cast, "data_row"), HTTP_ACCEPT_LANGUAGE="es").text
+    assert f"De {facilitator} el" in spanish and "Última entrada de" not in spanish
+    assert "Salud mental" in spanish  # the participant's system, in Spanish
     assert "Recent changes" in html
     assert f"{facilitator} set “Children/youth on the waitlist today” to 12" in html
 
