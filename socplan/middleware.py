@@ -47,7 +47,7 @@ def htmx_sign_in(get_response):
             ):
                 back = "/"
             navigate = HttpResponse(status=200)
-            navigate["HX-Redirect"] = f"{login_path}?{urlencode({'next': back})}"
+            navigate["HX-Redirect"] = f"{login_path}?{urlencode({'next': back, 'ended': 1})}"
             return navigate
         return response
 

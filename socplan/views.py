@@ -1,5 +1,6 @@
 """Base views: the home page, staff sign-in and participants' magic links."""
 
+import re
 from uuid import UUID
 
 from django import forms
@@ -48,6 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "home.html", context)
 
 
+WORKSHOP_PAGE = re.compile(r"^/w/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/")
+
+
 class StaffLoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,9 +62,22 @@ class StaffLoginForm(AuthenticationForm):
 
 
 class StaffLoginView(auth_views.LoginView):
+    """Staff sign in. Sent here from a workshop's page (signed out meanwhile), it also offers
+    the workshop's participants a new link by email: they have no password."""
+
     template_name = "registration/login.html"
     form_class = StaffLoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["signed_out"] = self.request.GET.get("ended") == "1"
+        found = WORKSHOP_PAGE.match(self.get_redirect_url() or "")
+        workshop = Workshop.objects.filter(code=found.group(1)).first() if found else None
+        if workshop is not None:
+            context["link_workshop"] = workshop
+            context["link_form"] = NewLinkForm()
+        return context
 
 
 login_view = public(StaffLoginView.as_view())

@@ -300,3 +300,19 @@ def test_the_language_chosen_is_kept_for_a_year(client, db):
     cookie = client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "es"
     assert int(cookie["max-age"]) == 365 * 24 * 3600  # not a cookie that ends with the browser
+
+
+def test_the_front_door_reads_in_spanish(client, db):
+    spanish_client(client)
+    landing = client.get("/")
+    assert_spanish(
+        landing,
+        ["Participantes del taller", "No necesita contraseña.", "Acceso del personal"],
+        ["Workshop participants", "You do not need a password", "Staff sign in"],
+    )
+    login = client.get("/login/")
+    assert_spanish(
+        login,
+        ["Acceso del personal", "¿Olvidó su contraseña?", "Entrar"],
+        ["Staff sign in", "Forgot your password?", "Sign in<"],
+    )
