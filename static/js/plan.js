@@ -38,6 +38,28 @@
     }
   });
 
+  // A state team's comment form opened in place of its "Comment" link: Cancel (or Escape)
+  // puts the link back, with the focus on it, instead of leaving the form open.
+  var commentLinks = new WeakMap();
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var box = evt.detail.target;
+    if (box && box.classList && box.classList.contains("review-comment-add") &&
+        !commentLinks.has(box)) {
+      commentLinks.set(box, box.innerHTML);
+    }
+  });
+  document.addEventListener("click", function (evt) {
+    var cancel = evt.target.closest && evt.target.closest(".review-comment-form [data-plan-cancel]");
+    var box = cancel && cancel.closest(".review-comment-add");
+    if (!box || !commentLinks.has(box)) { return; }
+    evt.preventDefault();
+    box.innerHTML = commentLinks.get(box);
+    commentLinks.delete(box);
+    if (window.htmx) { window.htmx.process(box); }
+    var link = box.querySelector("a, button");
+    if (link) { link.focus(); }
+  });
+
   document.addEventListener("htmx:oobAfterSwap", function (evt) {
     var target = evt.detail.target;
     if (!target || target.id !== "plan-status") { return; }

@@ -130,6 +130,12 @@ def test_a_plan_is_sent_commented_changed_approved_and_revised(
             review_page.locator("#comments-plan"), "Comment on the whole plan", PLAN_COMMENT
         )
         step_item = review_page.locator(f"#step-{step.pk}")
+        # Opened and then left with Escape (as Cancel): the "Comment" link is back, focused.
+        step_item.get_by_role("link", name=named("Comment", STEP)).click()
+        expect(step_item.locator("form.review-comment-form textarea")).to_be_focused()
+        review_page.keyboard.press("Escape")
+        expect(step_item.locator("form.review-comment-form")).to_have_count(0)
+        expect(step_item.get_by_role("link", name=named("Comment", STEP))).to_be_focused()
         comment_inline(step_item, named("Comment", STEP), STEP_COMMENT)
         expect(review_page.locator("#plan-status")).to_contain_text("Your comment is added.")
         a11y(review_page)
