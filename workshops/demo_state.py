@@ -23,13 +23,15 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from actionplans import documents, voting
 from actionplans import gaps as gap_service
-from actionplans import voting
+from actionplans.demo_review import make_pdf_as_sent
 from actionplans.models import (
     ActionPlan,
     ActionStep,
     Goal,
     Objective,
+    PlanDocument,
     PriorityArea,
     StepUpdate,
     Submission,
@@ -288,11 +290,17 @@ def submit(plan: ActionPlan, demo: CountyDemo, reviewer, members: list[Membershi
             plan=plan, number=2, content_at=now - timedelta(weeks=6), submitted_by=by,
             decision=Decision.APPROVED, decided_by=reviewer, decided_at=now - timedelta(weeks=5),
         )  # fmt: skip
-    elif demo.plan == ActionPlan.Status.SUBMITTED:
-        Submission.objects.create(
-            plan=plan, number=1, content_at=now - timedelta(days=2), submitted_by=by,
+    elif demo.plan == ActionPlan.Status.SUBMITTED:  # the reviewer's case: with its PDF as sent
+        sent = now - timedelta(days=2)
+        document = documents.request(plan, by)
+        waiting = Submission.objects.create(
+            plan=plan, number=1, content_at=sent, submitted_by=by, document=document,
             note="Our first plan: we would welcome comments on the crisis goal.",
         )  # fmt: skip
+        make_pdf_as_sent(waiting)
+        made = PlanDocument.objects.filter(pk=document.pk)
+        made.update(content_at=sent, requested_at=sent)
+        made.exclude(finished_at=None).update(started_at=sent, finished_at=sent)
 
 
 @transaction.atomic

@@ -197,6 +197,14 @@ def test_the_demos_pdfs_as_sent_show_the_plan_as_it_was_sent(db, tmp_path, setti
     assert first.document.plan_status == second.document.plan_status == "submitted"
     for sent in (first, second):  # made when it was sent, days ago
         assert sent.document.finished_at == sent.document.requested_at == sent.submitted_at
+    # The state team's waiting case, Monroe, has its PDF as sent too.
+    monroe = current_plan(Workshop.objects.get(county__name="Monroe"))
+    (waiting,) = monroe.submissions.select_related("document")
+    assert waiting.decision == "pending" and waiting.document.status == "ready"
+    assert "Plan status Submitted" in " ".join(
+        text_of(bytes(waiting.document.pdf), tmp_path).split()
+    )
+    assert waiting.document.content_at == monroe.changed_at  # as it is: not out of date
 
 
 def test_an_empty_plan_says_so_in_each_section(db, tmp_path):
