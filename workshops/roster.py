@@ -190,6 +190,7 @@ def invitation_email(membership: Membership, inviter) -> EmailMessage:
         sessions=sessions,
         held=bool(sessions) and all(session.ends_at <= now for session in sessions),
         before=workshop.stage in (Workshop.Stage.PREPARE, Workshop.Stage.ASSESS),
+        leads_steps=membership.pk is not None and membership.led_steps.exists(),
     )
     message.reply_to = [inviter.email] if inviter.email else []
     return message

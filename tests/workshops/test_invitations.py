@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import sign_in
-from tests.factories import ParticipantFactory, SessionFactory, system
+from tests.factories import ParticipantFactory, SessionFactory, plan_tree, system
 from workshops.models import Membership, Workshop, WorkshopSession
 
 
@@ -86,7 +86,12 @@ def test_someone_added_after_the_sessions_is_told_they_were_held(client, cast):
     assert "mapped it, agreed on priorities and wrote the county's action plan." in body
     assert f"- Session {cast.session.number}: " in body
     assert "now at the Implement stage. On its pages you find the county's system" in body
-    assert "the steps you lead, to report their progress." in body
+    assert "the steps you lead" not in body  # a newcomer leads none yet
+    step = plan_tree(cast.workshop).step
+    step.lead_member = cast.participant
+    step.save()
+    client.post(invite_url(cast.workshop, cast.participant))
+    assert "the steps you lead, to report their progress." in mail.outbox[-1].body
     assert "Before the workshop" not in body and "Self-Assessment Survey" not in body
     assert "Join:" not in body  # a past meeting's link is no use
     assert f"/join/{cast.workshop.code}/?token=" in body
