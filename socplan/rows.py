@@ -27,6 +27,20 @@ def fetch_one(
 
     ``make_sql`` (a module-level function: it is the key) writes the query once per database
     vendor; ``make_params`` gives its values, ready for that database."""
+    connection, rows = fetch(model, make_sql, make_params, one=True)
+    return connection, rows[0] if rows else None
+
+
+def fetch_all(
+    model: type[models.Model],
+    make_sql: Callable[[Connection], str],
+    make_params: Callable[[Connection], list],
+) -> tuple[Connection, list[tuple]]:
+    """Every row of a hand-written query (as ``fetch_one``), and the database."""
+    return fetch(model, make_sql, make_params, one=False)
+
+
+def fetch(model, make_sql, make_params, *, one: bool) -> tuple[Connection, list[tuple]]:
     connection = connections[router.db_for_read(model)]
     key = (make_sql, connection.vendor)
     sql = _made.get(key)
@@ -34,7 +48,10 @@ def fetch_one(
         sql = _made[key] = make_sql(connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, make_params(connection))
-        return connection, cursor.fetchone()
+        if one:
+            row = cursor.fetchone()
+            return connection, [] if row is None else [row]
+        return connection, cursor.fetchall()
 
 
 def build_all(parts: list["Columns"], row, connection: Connection) -> list[models.Model | None]:

@@ -14,7 +14,14 @@ from django.utils import timezone
 from socplan.auth import ModelBackend
 from socplan.rows import Columns
 from socplan.sessions import SessionStore
-from tests.factories import PASSWORD, MembershipFactory, StateReviewerFactory, WorkshopFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    StateReviewerFactory,
+    UserFactory,
+    WorkshopFactory,
+    county,
+)
 from workshops.access import access_of
 from workshops.models import Membership, Workshop
 
@@ -147,3 +154,31 @@ def test_access_of_someone_elses_workshop_or_none_at_all(db):
     other = WorkshopFactory()
     assert access_of(other.code, membership.user_id) == (other, None, False)
     assert access_of(uuid.uuid4(), membership.user_id) == (None, None, False)
+
+
+def test_reviewed_states_are_what_the_orm_gives_with_their_versions(db):
+    from workshops import pagecache
+    from workshops.access import reviewed_states
+    from workshops.models import State
+
+    ny = WorkshopFactory().county.state
+    WorkshopFactory(county=county("Erie"))
+    Workshop.objects.filter(county__state=ny).update(content_changed_at=timezone.now())
+    vt = State.objects.create(code="VT", name="Vermont")  # no workshop yet: no version parts
+    State.objects.create(code="NH", name="New Hampshire")  # not theirs
+    user = StateReviewerFactory(state=ny).user
+    StateReviewerFactory(user=user, state=vt)
+    orm = list(pagecache.with_version(State.objects.filter(reviewers__user=user)))
+    with CaptureQueriesContext(connection) as captured:
+        found = reviewed_states(user.pk)
+    assert len(captured) == 1
+    assert found == orm and [s.code for s in found] == [s.code for s in orm]
+    for ours, theirs in zip(found, orm, strict=True):
+        assert (ours.name, ours.latest_change, ours.workshop_count) == (
+            theirs.name,
+            theirs.latest_change,
+            theirs.workshop_count,
+        )
+        assert pagecache.state_version(ours) == pagecache.state_version(theirs)
+    assert {s.code: s.workshop_count for s in found} == {"NY": 2, "VT": None}
+    assert reviewed_states(UserFactory().pk) == []
