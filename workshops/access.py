@@ -180,8 +180,6 @@ def reviewed_states_sql(connection) -> str:
     return sql
 
 
-
-
 def reviewed_states(user_id: int) -> list[State]:
     """The states whose team the user is on, each with its page-cache version (what
     ``pagecache.with_version`` adds: ``latest_change``, ``workshop_count``), as the ORM gives
