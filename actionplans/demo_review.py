@@ -15,7 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans import plans, review
-from actionplans.models import ActionPlan, ActionStep, PlanDocument, ReviewComment, Submission
+from actionplans.models import (
+    ActionPlan,
+    ActionStep,
+    Dot,
+    PlanDocument,
+    PriorityArea,
+    ReviewComment,
+    Submission,
+    Voting,
+)
 from workshops import stages
 from workshops.models import Membership, StageChange, Workshop
 
@@ -124,3 +133,8 @@ def backdate(
     made = StageChange.objects.filter(workshop=workshop, changed_at__gte=since)
     for stage, when in moves.items():
         made.filter(to_stage=stage).update(changed_at=when)
+    # The vote and the priority areas belong to the sessions, before the Plan stage.
+    Voting.objects.filter(workshop=workshop).exclude(opened_at=None).update(opened_at=ago(6.45))
+    Voting.objects.filter(workshop=workshop).exclude(closed_at=None).update(closed_at=ago(6.4))
+    Dot.objects.filter(workshop=workshop).update(placed_at=ago(6.42))
+    PriorityArea.objects.filter(workshop=workshop).update(decided_at=ago(6.3))

@@ -177,6 +177,11 @@ def test_every_participant_voted_and_the_top_gaps_were_promoted(db):
     Level = PriorityArea.Level
     assert [p.level for p in priorities] == [Level.HIGH, Level.HIGH, Level.MEDIUM, Level.MEDIUM]
     assert all(p.decided_by.username == "facilitator" for p in priorities)
+    # In the order the days went: the vote, the priority areas, then the Plan stage and review.
+    plan_stage = workshop.stage_changes.get(to_stage=Workshop.Stage.PLAN).changed_at
+    first_sent = ActionPlan.objects.get(workshop=workshop).submissions.get(number=1).submitted_at
+    assert voting.opened_at < voting.closed_at < priorities[0].decided_at < plan_stage < first_sent
+    assert all(dot.placed_at < voting.closed_at for dot in dots)
     assert [p.votes for p in priorities] == [p.gap.dots.count() for p in priorities]
     top = (
         workshop.gaps.filter(merged_into=None)
