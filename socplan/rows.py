@@ -64,12 +64,13 @@ def build_all(parts: list["Columns"], row, connection: Connection) -> list[model
 
 
 class Columns:
-    """The concrete columns of ``model`` under the table alias ``alias``."""
+    """The concrete columns of ``model`` under the table alias ``alias`` (or only ``fields``:
+    values to read, such as an annotation of that field's type, rather than an instance)."""
 
-    def __init__(self, model: type[models.Model], alias: str):
+    def __init__(self, model: type[models.Model], alias: str, fields: tuple | None = None):
         self.model = model
         self.alias = alias
-        self.fields = model._meta.concrete_fields
+        self.fields = fields or model._meta.concrete_fields
         self._converters: dict[str, list[tuple]] = {}  # by database vendor
 
     @property
@@ -101,15 +102,20 @@ class Columns:
             self._converters[connection.vendor] = found
         return found
 
-    def build(self, row, start: int, connection: BaseDatabaseWrapper) -> models.Model | None:
-        """The instance made of ``row[start:start + width]``; None when its primary key is
-        NULL (a LEFT JOIN that found nothing), as the ORM gives for a missing relation."""
+    def values(self, row, start: int, connection: BaseDatabaseWrapper) -> list:
+        """``row[start:start + width]`` converted as the ORM converts them."""
         values = list(row[start : start + self.width])
-        if values[self.pk_index] is None:
-            return None
         for index, (column, functions) in enumerate(self.converters(connection)):
             value = values[index]
             for convert in functions:
                 value = convert(value, column, connection)
             values[index] = value
+        return values
+
+    def build(self, row, start: int, connection: BaseDatabaseWrapper) -> models.Model | None:
+        """The instance made of ``row[start:start + width]``; None when its primary key is
+        NULL (a LEFT JOIN that found nothing), as the ORM gives for a missing relation."""
+        if row[start + self.pk_index] is None:
+            return None
+        values = self.values(row, start, connection)
         return self.model.from_db(connection.alias, self.attnames, values)

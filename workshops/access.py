@@ -185,24 +185,22 @@ def reviewed_states(user_id: int) -> list[State]:
     ``pagecache.with_version`` adds: ``latest_change``, ``workshop_count``), as the ORM gives
     them, in one query written once."""
     connection, rows = fetch_all(State, reviewed_states_sql, lambda connection: [user_id])
-    columns = state_columns()
-    field = Workshop._meta.get_field("content_changed_at")  # the latest change's type
-    column = field.get_col("w")
-    convert = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    columns, latest_change = state_columns()
     states = []
     for row in rows:
         state = columns.build(row, 0, connection)
-        latest = row[columns.width]
-        for function in convert:
-            latest = function(latest, column, connection)
-        state.latest_change, state.workshop_count = latest, row[columns.width + 1]
+        (state.latest_change,) = latest_change.values(row, columns.width, connection)
+        state.workshop_count = row[columns.width + 1]
         states.append(state)
     return states
 
 
 @cache
-def state_columns() -> Columns:
-    return Columns(State, "s")
+def state_columns() -> tuple[Columns, Columns]:
+    """The state's columns, then the latest change among its workshops (a workshop's
+    ``content_changed_at``: converted as that field is)."""
+    changed = (Workshop._meta.get_field("content_changed_at"),)
+    return Columns(State, "s"), Columns(Workshop, "w", fields=changed)
 
 
 def state_reviewer(view: Callable) -> Callable:
