@@ -96,6 +96,13 @@ def make_pdf_as_sent(submission: Submission) -> None:
         render_document.call(submission.document_id)
 
 
+def date_pdf_as_sent(document_id: int | None, content_at, sent) -> None:
+    """A submission's PDF dated as made when it was sent, of the plan as it was then."""
+    made = PlanDocument.objects.filter(pk=document_id)
+    made.update(content_at=content_at, requested_at=sent)
+    made.exclude(finished_at=None).update(started_at=sent, finished_at=sent)
+
+
 def backdate(
     workshop: Workshop,
     since,
@@ -119,9 +126,7 @@ def backdate(
         Submission.objects.filter(pk=submission.pk).update(
             submitted_at=ago(sent), decided_at=ago(decided), content_at=ago(changed)
         )
-        made = PlanDocument.objects.filter(pk=submission.document_id)
-        made.update(content_at=ago(changed), requested_at=ago(sent))  # made as it was sent
-        made.exclude(finished_at=None).update(started_at=ago(sent), finished_at=ago(sent))
+        date_pdf_as_sent(submission.document_id, ago(changed), ago(sent))
     ActionPlan.objects.filter(pk=second.plan_id).update(created_at=ago(6), changed_at=ago(2.5))
     for hours, found in enumerate(comments):
         ReviewComment.objects.filter(pk=found.pk).update(

@@ -25,13 +25,12 @@ from django.utils import timezone
 
 from actionplans import documents, voting
 from actionplans import gaps as gap_service
-from actionplans.demo_review import make_pdf_as_sent
+from actionplans.demo_review import date_pdf_as_sent, make_pdf_as_sent
 from actionplans.models import (
     ActionPlan,
     ActionStep,
     Goal,
     Objective,
-    PlanDocument,
     PriorityArea,
     StepUpdate,
     Submission,
@@ -298,9 +297,7 @@ def submit(plan: ActionPlan, demo: CountyDemo, reviewer, members: list[Membershi
             note="Our first plan: we would welcome comments on the crisis goal.",
         )  # fmt: skip
         make_pdf_as_sent(waiting)
-        made = PlanDocument.objects.filter(pk=document.pk)
-        made.update(content_at=sent, requested_at=sent)
-        made.exclude(finished_at=None).update(started_at=sent, finished_at=sent)
+        date_pdf_as_sent(document.pk, sent, sent)
 
 
 @transaction.atomic
