@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from actionplans.models.gaps import Gap, Principle
@@ -51,6 +52,13 @@ class PriorityArea(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def level_label(self) -> str:
+        """ "High priority" ("Prioridad alta" in Spanish): the level goes into the phrase in
+        lower case, and the phrase gets its capital."""
+        level = self.get_level_display().lower()
+        return capfirst(gettext("%(level)s priority") % {"level": level})
 
 
 class ActionPlan(models.Model):
