@@ -196,12 +196,19 @@ def documents_of(plan: ActionPlan) -> QuerySet:
 
 def named(document: PlanDocument | None, plan: ActionPlan) -> PlanDocument | None:
     """The document with its plan (no query), ``filename`` for links, ``asker`` (the name of
-    who asked for it), ``is_current`` and ``shows`` (the plan's status it shows)."""
+    who asked for it), ``is_current``, ``status_only`` (out of date by its status alone) and
+    ``shows`` (the plan's status it shows)."""
     if document is not None:
         document.plan = plan
         document.filename = filename(document)
         document.asker = who(document.requested_by)
         document.is_current = is_current(document, plan)
+        # Out of date only because the review moved the plan on (its cover's status).
+        document.status_only = (
+            not document.is_current
+            and document.content_at == plan.changed_at
+            and bool(document.plan_status)
+        )
         document.language_name = language_name(document.language)
         document.shows = (  # the plan's status on its cover
             ActionPlan.Status(document.plan_status).label if document.plan_status else ""
