@@ -4,7 +4,8 @@
 queries and renders ``actionplans/pdf/document.html`` in the reader's language; the charts, the
 map and the timeline are the same SVG functions as the web pages (the map and the timeline in
 their print variants, drawn in far fewer elements). ``render_plan_pdf`` lays it out with the
-print stylesheet ``static/css/print.css`` (parsed once), WeasyPrint set up by ``pdf_engine``.
+print stylesheet ``static/css/print.css`` (parsed once), WeasyPrint set up by ``pdf_engine``,
+``pdf_svgtext`` and ``pdf_glyphs``.
 
 Safe rendering: user text goes through Django's autoescape; WeasyPrint's URL fetcher serves our
 own static files and refuses everything else (the network, ``file:``, ``data:``), so nothing in
@@ -37,7 +38,7 @@ from django.utils._os import safe_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from actionplans import pdf_engine, pdf_svgtext
+from actionplans import pdf_engine, pdf_glyphs, pdf_svgtext
 from actionplans.models import ActionPlan, ActionStep, PriorityArea
 from actionplans.plans import PrincipleRow, outline, principle_rows, tagged_in, walk, who
 from actionplans.timeline import (
@@ -711,6 +712,7 @@ def render_plan_pdf(
     """The plan's PDF (PDF/UA-1, tagged); raises RenderError past ``time_limit`` seconds."""
     watch_progress()
     pdf_svgtext.install()
+    pdf_glyphs.install()
     pdf_engine.install()
     with pdf_engine.collector_paused():
         return render(plan, language, time_limit)

@@ -87,7 +87,7 @@ def whole_text(svg, node, font_size):
     box = w.TextBox(layout, style)
     box.baseline = baseline
     matrix = w.Matrix(a=1, d=-1, e=left, f=top)
-    emojis = w.draw_first_line(svg.stream, box, "none", "none", matrix)
+    emojis = w.draw_text.draw_first_line(svg.stream, box, "none", "none", matrix)
     svg.stream.end_text()
     svg.stream.pop_state()
     w.draw_emojis(svg.stream, style, x, y, emojis)
@@ -133,7 +133,8 @@ def install() -> bool:
     if weasyprint.__version__ != TESTED:
         return False
     from weasyprint.css.properties import INITIAL_VALUES
-    from weasyprint.draw.text import draw_emojis, draw_first_line
+    from weasyprint.draw import text as draw_text
+    from weasyprint.draw.text import draw_emojis
     from weasyprint.matrix import Matrix
     from weasyprint.svg.bounding_box import extend_bounding_box
     from weasyprint.svg.text import Style, TextBox
@@ -142,7 +143,7 @@ def install() -> bool:
     from weasyprint.text.line_break import create_layout, line_size
 
     _weasy.__dict__.update(
-        INITIAL_VALUES=INITIAL_VALUES, draw_emojis=draw_emojis, draw_first_line=draw_first_line,
+        INITIAL_VALUES=INITIAL_VALUES, draw_emojis=draw_emojis, draw_text=draw_text,
         Matrix=Matrix, extend_bounding_box=extend_bounding_box, Style=Style, TextBox=TextBox,
         color=color, size=size, create_layout=create_layout, line_size=line_size,
         pango=pango, FROM_UNITS=FROM_UNITS,
