@@ -1,16 +1,26 @@
-"""A line of text written into the PDF with one read of its glyphs, not one per glyph field.
+"""Lines of text drawn into the PDF with the Pango layout they were measured with, and their
+glyphs read in one go, not one field at a time.
 
-WeasyPrint 70's ``draw_first_line`` turns each glyph Pango placed into the PDF's text operators
-in a Python loop that reads the glyph's id, width and offsets through cffi one field at a time:
-a tenth of the time of the large plan's PDF (every letter of 36 pages and of the SVG figures).
-``first_line`` reads each run's glyphs in one go (``struct`` over the C array), keeps what it
-wrote for each glyph of a font at a size (the same glyph, advance and offset always give the
-same string), and writes the same operators, byte for byte, for the glyphs our documents have:
-a font's own glyphs, set on the baseline. It halves the time spent writing text. A line with anything else in it (a glyph no installed font has, an empty glyph,
-a raised or lowered glyph, an emoji or colour font) or an ellipsis to draw goes to WeasyPrint's
-function, as do all lines on any other WeasyPrint version (``TESTED``).
+- WeasyPrint 70 drops each line's Pango layout once it has measured the line
+  (``Layout.deactivate``) and, to draw the line, makes it again from nothing
+  (``Layout.reactivate``: a new Pango context and layout, the text shaped again): a fifth of
+  the time of the large plan's PDF. ``install`` keeps the layout instead (``keep``) and draws
+  with it (``reuse``) whenever drawing would make the same one, that is when the line has no
+  justification space to add. The layouts live as long as the document's pages.
+- Its ``draw_first_line`` turns each glyph into the PDF's text operators in a Python loop that
+  reads the glyph's id, width and offsets through cffi one field at a time: a tenth of the
+  time. ``first_line`` reads each run's glyphs in one go (``struct`` over the C array), keeps
+  what it wrote for each glyph of a font at a size (the same glyph, advance and offset always
+  give the same string), and writes the same operators, byte for byte, for the glyphs our
+  documents have: a font's own glyphs, set on the baseline.
+
+A line with anything else in it (a glyph no installed font has, an empty glyph, a raised or
+lowered glyph, an emoji or colour font) or an ellipsis to draw goes to WeasyPrint's function,
+with a layout made afresh as WeasyPrint makes it. On any other WeasyPrint version (``TESTED``)
+nothing is changed.
 """
 
+import re
 import struct
 
 TESTED = "70.0"
@@ -18,8 +28,26 @@ TESTED = "70.0"
 # its visual attributes (a guint of bit fields, not needed here).
 GLYPH = struct.Struct("=Iiii4x")
 
+# Pango's paragraph separators: a line without one is laid out the same in single-paragraph
+# mode (which WeasyPrint sets to draw a line), so the mode need not be set, which would make
+# Pango lay the kept line out again.
+PARAGRAPHS = re.compile("[\n\r\u2029]")
+
 _original = None
+_reactivate = None
+_deactivate = None
 _w = None  # WeasyPrint's pango, ffi and FROM_UNITS, set by ``install``
+
+
+def keep(layout) -> None:
+    """``Layout.deactivate``: the measured line's Pango layout is kept for drawing."""
+
+
+def reuse(layout, style) -> None:
+    """``Layout.reactivate``: the kept layout when it is there and has no justification space
+    to add, otherwise WeasyPrint's (a new layout with the text, justified)."""
+    if "layout" not in layout.__dict__ or layout.justification_spacing:
+        _reactivate(layout, style)
 
 
 def runs_of(first_line) -> list[tuple[object, bytes, object]]:
@@ -87,13 +115,14 @@ def run_text(item, data, layout, font, font_size, stream, known) -> str | None:
 
 def first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     """WeasyPrint's ``draw_text.draw_first_line`` (see the module's docstring)."""
-    if text_overflow == "ellipsis" or block_ellipsis != "none":
-        return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
+    if text_overflow == "ellipsis" or block_ellipsis != "none":  # it changes the layout
+        return theirs(stream, textbox, text_overflow, block_ellipsis, matrix)
     if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
         return []
     w = _w
     layout = textbox.pango_layout
-    w.pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    if PARAGRAPHS.search(layout.text):
+        w.pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     line, _ = layout.get_first_line()
     # What to write, worked out before anything is written: the font and size whenever they
     # change from one run to the next, and the glyphs' strings.
@@ -105,7 +134,7 @@ def first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             previous_font = pango_font
             font, font_size = stream.add_font(pango_font)
             if font.svg or font.png or font.colr or font.bitmap:
-                return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
+                return theirs(stream, textbox, text_overflow, block_ellipsis, matrix)
             if w.old_pango:
                 font_size = textbox.style["font_size"]
             if string:
@@ -115,7 +144,7 @@ def first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             known = font.__dict__.setdefault("socplan_glyphs", {}).setdefault(font_size, {})
         text = run_text(item, data, layout, font, font_size, stream, known)
         if text is None:
-            return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
+            return theirs(stream, textbox, text_overflow, block_ellipsis, matrix)
         string += text
     writes.append(string)
 
@@ -128,12 +157,19 @@ def first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     return []
 
 
+def theirs(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """WeasyPrint's own ``draw_first_line``, on a layout made afresh as it would make it."""
+    _reactivate(textbox.pango_layout, textbox.style)
+    return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+
 def install() -> bool:
     """Use ``first_line`` for WeasyPrint's text (once; only on the tested version and where
     Pango's glyph record is the size it reads). True if in use."""
-    global _original, _w
+    global _original, _reactivate, _deactivate, _w
     import weasyprint
     import weasyprint.draw.text as draw_text
+    from weasyprint.text.line_break import Layout
 
     if _original is not None:
         return True
@@ -150,5 +186,8 @@ def install() -> bool:
         old_pango=pango.pango_version() < 14802,
     )  # fmt: skip
     _original = draw_text.draw_first_line
+    _reactivate, _deactivate = Layout.reactivate, Layout.deactivate
     draw_text.draw_first_line = first_line  # draw_text and the SVG text find it here
+    Layout.deactivate = keep
+    Layout.reactivate = reuse
     return True
